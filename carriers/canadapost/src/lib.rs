@@ -1,0 +1,1 @@
+//! Canada Post plugin (being built).

@@ -1,0 +1,1 @@
+//! shipmux adapter for ups (being built).

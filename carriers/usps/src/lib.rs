@@ -1,0 +1,1 @@
+//! shipmux adapter for usps (being built).

@@ -1,0 +1,123 @@
+//! Carrier identifiers and what a carrier offers.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// A carrier's id: lower-case letters, digits, `_` and `-` (`ups`, `fedex`, `canadapost`).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CarrierId(String);
+
+impl CarrierId {
+    /// Checks and wraps an id.
+    pub fn new(id: &str) -> Result<Self, Error> {
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if ok {
+            Ok(CarrierId(id.to_string()))
+        } else {
+            Err(Error::invalid_request(
+                "carrier",
+                format!("`{id}` is not a carrier id (lower-case letters, digits, `_`, `-`)"),
+            ))
+        }
+    }
+
+    /// An id known to be valid at compile time; panics on a bad literal.
+    pub fn from_static(id: &'static str) -> Self {
+        CarrierId::new(id).expect("static carrier id is valid")
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CarrierId {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
+        CarrierId::new(&s)
+    }
+}
+
+impl From<CarrierId> for String {
+    fn from(c: CarrierId) -> String {
+        c.0
+    }
+}
+
+impl fmt::Debug for CarrierId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for CarrierId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A service a carrier offers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceInfo {
+    /// The carrier's code (`03`).
+    pub code: String,
+    /// Its human name (`UPS Ground`).
+    pub name: String,
+}
+
+impl ServiceInfo {
+    /// A service.
+    pub fn new(code: &str, name: &str) -> Self {
+        ServiceInfo {
+            code: code.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// What a carrier can do.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Capabilities {
+    /// Quotes rates.
+    pub rates: bool,
+    /// Tracks shipments.
+    pub tracking: bool,
+    /// Tracks many numbers in one call (the largest batch; 0 or 1 for none).
+    pub tracking_batch: usize,
+    /// Quotes to other countries.
+    pub international: bool,
+    /// Returns delivery estimates with rates.
+    pub transit_times: bool,
+}
+
+/// A carrier's id, name, services and capabilities.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CarrierInfo {
+    /// Its id.
+    pub id: CarrierId,
+    /// Its display name.
+    pub name: String,
+    /// Services it offers, with names.
+    pub services: Vec<ServiceInfo>,
+    /// What it can do.
+    pub capabilities: Capabilities,
+}
+
+impl CarrierInfo {
+    /// The human name of `code`, if the carrier lists it.
+    pub fn service_name(&self, code: &str) -> Option<&str> {
+        self.services
+            .iter()
+            .find(|s| s.code == code)
+            .map(|s| s.name.as_str())
+    }
+}

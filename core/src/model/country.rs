@@ -1,0 +1,74 @@
+//! ISO 3166-1 alpha-2 country codes, and which countries use postal codes.
+
+/// Every officially assigned ISO 3166-1 alpha-2 code.
+const ISO_3166_ALPHA2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+/// Countries with no postal code system (an empty postal code is fine there).
+const WITHOUT_POSTAL_CODES: &str = "AE AG AO AQ AW BF BI BJ BO BQ BS BW BZ CD CF CG CI CK CM CW DJ DM ER FJ GA GD GH GM GQ GY HK HM KI KM KN KP LY ML MO MR MW NR NU QA RW SB SC SL SR SS ST SX SY TD TF TG TK TL TO TT TV UG VU YE ZW";
+
+/// Is `code` (upper case) an assigned ISO 3166-1 alpha-2 code?
+pub fn is_iso_country(code: &str) -> bool {
+    code.len() == 2 && ISO_3166_ALPHA2.split(' ').any(|c| c == code)
+}
+
+/// Does the country (upper case ISO code) use postal codes?
+pub fn uses_postal_codes(code: &str) -> bool {
+    !WITHOUT_POSTAL_CODES.split(' ').any(|c| c == code)
+}
+
+/// Checks a postal code's shape for the countries whose format we know. Partial postcodes
+/// (UK and Canada: the first three characters, as digital wallets send them) are accepted.
+pub fn postal_code_shape_ok(country: &str, postal_code: &str) -> bool {
+    let p: String = postal_code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let b = p.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
+    let alpha = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphabetic());
+    match country {
+        "US" | "PR" | "VI" | "GU" | "AS" | "MP" => {
+            let digits = p.replace('-', "");
+            (digits.len() == 5 || digits.len() == 9) && digits.bytes().all(|c| c.is_ascii_digit())
+        }
+        "CA" => {
+            (b.len() == 3 || b.len() == 6)
+                && alpha(0)
+                && digit(1)
+                && alpha(2)
+                && (b.len() == 3 || (digit(3) && alpha(4) && digit(5)))
+        }
+        "GB" => {
+            (2..=7).contains(&b.len()) && alpha(0) && p.bytes().all(|c| c.is_ascii_alphanumeric())
+        }
+        "DE" | "FR" | "IT" | "ES" | "MX" => b.len() == 5 && p.bytes().all(|c| c.is_ascii_digit()),
+        "AU" | "AT" | "BE" | "CH" | "DK" | "NO" | "NZ" | "ZA" => {
+            b.len() == 4 && p.bytes().all(|c| c.is_ascii_digit())
+        }
+        _ => p.len() <= 12 && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_countries_and_postcodes() {
+        assert!(is_iso_country("US"));
+        assert!(is_iso_country("CA"));
+        assert!(!is_iso_country("XX"));
+        assert!(!is_iso_country("USA"));
+        assert!(uses_postal_codes("US"));
+        assert!(!uses_postal_codes("HK"));
+        assert!(postal_code_shape_ok("US", "90210"));
+        assert!(postal_code_shape_ok("US", "90210-1234"));
+        assert!(!postal_code_shape_ok("US", "9021"));
+        assert!(postal_code_shape_ok("CA", "K1A 0B1"));
+        assert!(postal_code_shape_ok("CA", "K1A"));
+        assert!(!postal_code_shape_ok("CA", "12345"));
+        assert!(postal_code_shape_ok("GB", "SW1A 1AA"));
+        assert!(postal_code_shape_ok("GB", "SW1"));
+    }
+}

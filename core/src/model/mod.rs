@@ -1,0 +1,18 @@
+//! Domain types that cross every boundary; their JSON is the contract of DESIGN.md §3.
+
+mod address;
+mod carrier_id;
+pub mod country;
+mod measure;
+mod money;
+mod parcel;
+mod rate;
+mod tracking;
+
+pub use address::{Address, normalize_postcode};
+pub use carrier_id::{Capabilities, CarrierId, CarrierInfo, ServiceInfo};
+pub use measure::{Dimensions, LengthUnit, Weight, WeightUnit, ceil_to_step};
+pub use money::{Currency, Money};
+pub use parcel::{Parcel, RateRequest};
+pub use rate::{Charge, ChargeKind, Rate};
+pub use tracking::{Location, Status, Tracking, TrackingEvent, TrackingNumber};

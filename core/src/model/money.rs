@@ -1,0 +1,133 @@
+//! Money: an exact decimal amount and an ISO 4217 currency code. Never a float.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// An ISO 4217 currency code such as `USD` (three upper-case ASCII letters).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency(String);
+
+impl Currency {
+    /// Parses a currency code; lower case is accepted and upper-cased.
+    pub fn new(code: &str) -> Result<Self, Error> {
+        let code = code.trim().to_ascii_uppercase();
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Currency(code))
+        } else {
+            Err(Error::invalid_request(
+                "currency",
+                format!("`{code}` is not an ISO 4217 currency code"),
+            ))
+        }
+    }
+
+    /// US dollars.
+    pub fn usd() -> Self {
+        Currency("USD".into())
+    }
+
+    /// Canadian dollars.
+    pub fn cad() -> Self {
+        Currency("CAD".into())
+    }
+
+    /// The three-letter code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
+        Currency::new(&s)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.0
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An amount of money. JSON: `{"amount": "50.00", "currency": "USD"}`.
+///
+/// The amount keeps the scale it was written with (`"16.00"` stays `"16.00"`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    /// The exact amount, serialized as a decimal string.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// ISO 4217 code.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// Money from an amount and a currency.
+    pub fn new(amount: Decimal, currency: Currency) -> Self {
+        Money { amount, currency }
+    }
+
+    /// Parses `amount` as decimal text, exactly as written (`"118.20"` keeps its two places).
+    pub fn parse(amount: &str, currency: &str) -> Result<Self, Error> {
+        let value = Decimal::from_str(amount.trim()).map_err(|_| {
+            Error::invalid_request("amount", format!("`{amount}` is not a decimal amount"))
+        })?;
+        Ok(Money::new(value, Currency::new(currency)?))
+    }
+
+    /// Zero in the given currency.
+    pub fn zero(currency: Currency) -> Self {
+        Money::new(Decimal::ZERO, currency)
+    }
+
+    /// Adds two amounts of the same currency; mixing currencies is an error.
+    pub fn checked_add(&self, other: &Money) -> Result<Money, Error> {
+        if self.currency != other.currency {
+            return Err(Error::invalid_request(
+                "currency",
+                format!(
+                    "cannot add {} to {}: currencies differ",
+                    other.currency, self.currency
+                ),
+            ));
+        }
+        Ok(Money::new(
+            self.amount + other.amount,
+            self.currency.clone(),
+        ))
+    }
+
+    /// The amount rounded half away from zero to the currency's minor unit (two places).
+    pub fn rounded(&self) -> Money {
+        Money::new(
+            self.amount
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+            self.currency.clone(),
+        )
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}

@@ -1,0 +1,1 @@
+//! shipmux host (being built).
