@@ -26,10 +26,16 @@
 //! ```
 
 pub mod carrier;
+pub mod checkout;
 pub mod error;
 pub mod model;
+pub mod orders;
+pub mod plugin;
 pub mod protocol;
+pub mod rules;
 pub mod secret;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use carrier::{Carrier, CarrierExt};
 pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,1 @@
+//! Checkouts, consignments and packing line items into parcels. Being built.

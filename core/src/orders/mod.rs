@@ -1,0 +1,1 @@
+//! Orders, shipping addresses and shipments. Being built.

@@ -1,0 +1,1 @@
+//! The plugin C ABI and `export_plugin!`. Being built.
