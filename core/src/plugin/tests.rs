@@ -1,0 +1,195 @@
+//! The plugin side of the ABI, called in-process through the table (no dynamic loading):
+//! what each status carries, and that panics never cross the boundary.
+
+use std::ffi::c_void;
+
+use super::*;
+use crate::model::{Address, CarrierId, CarrierInfo, Parcel, Rate, RateRequest, Weight};
+use crate::model::{Capabilities, Money, Tracking, TrackingNumber};
+use crate::protocol::{Exchange, HttpRequest, HttpResponse, Step};
+use crate::{Error, ErrorKind, Result};
+
+struct Toy {
+    base_url: String,
+}
+
+impl crate::CarrierProtocol for Toy {
+    fn info(&self) -> CarrierInfo {
+        CarrierInfo {
+            id: CarrierId::from_static("toy"),
+            name: "Toy".into(),
+            services: vec![],
+            capabilities: Capabilities::default(),
+        }
+    }
+    fn build_rate(&self, request: &RateRequest) -> Result<Vec<HttpRequest>> {
+        if request.destination.country == "FR" {
+            panic!("boom in build_rate");
+        }
+        Ok(vec![HttpRequest::post(format!("{}/rate", self.base_url))])
+    }
+    fn parse_rate(&self, _: &RateRequest, exchange: &Exchange) -> Result<Step<Vec<Rate>>> {
+        let body = exchange.responses.first().map(|r| r.text().to_string());
+        let total = Money::parse(body.as_deref().unwrap_or("x"), "USD")
+            .map_err(|_| Error::parse("not an amount"))?;
+        Ok(Step::Done(vec![Rate::new(
+            CarrierId::from_static("toy"),
+            "G",
+            "Ground",
+            total,
+        )]))
+    }
+    fn build_track(&self, _: &[TrackingNumber]) -> Result<Vec<HttpRequest>> {
+        Err(Error::unsupported("no tracking"))
+    }
+    fn parse_track(&self, _: &[TrackingNumber], _: &Exchange) -> Result<Vec<Result<Tracking>>> {
+        Err(Error::unsupported("no tracking"))
+    }
+}
+
+impl PluginCarrier for Toy {
+    fn from_config(config: serde_json::Value) -> Result<Self> {
+        #[derive(serde::Deserialize)]
+        struct C {
+            base_url: String,
+        }
+        let c: C = config_from_json(config)?;
+        Ok(Toy {
+            base_url: c.base_url,
+        })
+    }
+}
+
+unsafe extern "C" fn toy_manifest(out: *mut PluginBuf) -> Status {
+    unsafe { export::manifest("toy", "0.0.1", false, out) }
+}
+
+static TABLE: PluginV1 = export::table::<Toy>(toy_manifest);
+
+/// Calls `f` with a fresh output buffer and returns the status and the bytes.
+fn take(f: impl FnOnce(*mut PluginBuf) -> Status) -> (Status, Vec<u8>) {
+    let mut out = PluginBuf::EMPTY;
+    let status = f(&mut out);
+    let bytes = unsafe { out.as_bytes() }.to_vec();
+    unsafe { (TABLE.free)(out) };
+    (status, bytes)
+}
+
+fn create(config: &str) -> (Status, *mut c_void, Vec<u8>) {
+    let mut instance = std::ptr::null_mut();
+    let (status, bytes) = take(|out| unsafe {
+        (TABLE.create)(PluginSlice::new(config.as_bytes()), &mut instance, out)
+    });
+    (status, instance, bytes)
+}
+
+fn call(instance: *mut c_void, op: u32, input: &[u8]) -> (Status, Vec<u8>) {
+    take(|out| unsafe { (TABLE.call)(instance, op, PluginSlice::new(input), out) })
+}
+
+fn request(country: &str, postcode: &str) -> RateRequest {
+    RateRequest::new(
+        Address::new("US", "90210"),
+        Address::new(country, postcode),
+        vec![Parcel::new(Weight::lb(2.into()))],
+    )
+    .unwrap()
+}
+
+#[test]
+fn table_reports_its_version_and_manifest() {
+    assert_eq!(TABLE.abi_major, ABI_MAJOR);
+    assert_eq!(TABLE.struct_size as usize, std::mem::size_of::<PluginV1>());
+    let (status, bytes) = take(|out| unsafe { (TABLE.manifest)(out) });
+    assert_eq!(status, status::OK);
+    let m: Manifest = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!((m.name.as_str(), m.panic), ("toy", PanicStrategy::Unwind));
+    assert_eq!(m.target, BUILD_TARGET);
+}
+
+#[test]
+fn operations_answer_the_json_of_the_core_types() {
+    let (status, instance, _) = create(r#"{"base_url":"http://127.0.0.1:9"}"#);
+    assert_eq!(status, status::OK);
+    assert!(!instance.is_null());
+
+    let (s, info) = call(instance, Op::Info.code(), b"null");
+    assert_eq!(s, status::OK);
+    let info: CarrierInfo = serde_json::from_slice(&info).unwrap();
+    assert_eq!(info.id.as_str(), "toy");
+
+    let input = serde_json::to_vec(&request("US", "10001")).unwrap();
+    let (s, reqs) = call(instance, Op::BuildRate.code(), &input);
+    assert_eq!(s, status::OK);
+    let reqs: Vec<HttpRequest> = serde_json::from_slice(&reqs).unwrap();
+    assert_eq!(reqs[0].url, "http://127.0.0.1:9/rate");
+
+    let exchange = Exchange {
+        round: 0,
+        requests: reqs,
+        responses: vec![HttpResponse::new(200, "12.50")],
+    };
+    let r = request("US", "10001");
+    let input = serde_json::to_vec(&ParseRateInputRef {
+        request: &r,
+        exchange: &exchange,
+    })
+    .unwrap();
+    let (s, step) = call(instance, Op::ParseRate.code(), &input);
+    assert_eq!(s, status::OK);
+    let step: Step<Vec<Rate>> = serde_json::from_slice(&step).unwrap();
+    let Step::Done(rates) = step else {
+        panic!("expected rates")
+    };
+    assert_eq!(rates[0].total.amount.to_string(), "12.50");
+
+    unsafe { (TABLE.destroy)(instance) };
+}
+
+#[test]
+fn errors_come_back_as_error_json() {
+    let (_, instance, _) = create(r#"{"base_url":"x"}"#);
+    let (s, bytes) = call(instance, Op::BuildTrack.code(), br#"["1Z999"]"#);
+    assert_eq!(s, status::ERROR);
+    let e: Error = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    unsafe { (TABLE.destroy)(instance) };
+}
+
+#[test]
+fn bad_config_and_bad_input_are_reported_not_panicked() {
+    let (s, instance, bytes) = create(r#"{"nope":1}"#);
+    assert_eq!(s, status::ERROR);
+    assert!(instance.is_null());
+    let e: Error = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(e.kind, ErrorKind::Config);
+
+    let (s, _, _) = create("not json");
+    assert_eq!(s, status::BAD_INPUT);
+
+    let (_, instance, _) = create(r#"{"base_url":"x"}"#);
+    let (s, msg) = call(instance, Op::BuildRate.code(), b"{\"garbage\":true}");
+    assert_eq!(s, status::BAD_INPUT);
+    assert!(String::from_utf8_lossy(&msg).contains("build_rate"));
+    let (s, _) = call(instance, 999, b"null");
+    assert_eq!(s, status::UNKNOWN_OP);
+    unsafe { (TABLE.destroy)(instance) };
+}
+
+#[test]
+fn a_panic_is_caught_at_the_boundary() {
+    let (_, instance, _) = create(r#"{"base_url":"x"}"#);
+    let input = serde_json::to_vec(&request("FR", "75001")).unwrap();
+    let (s, msg) = call(instance, Op::BuildRate.code(), &input);
+    assert_eq!(s, status::PANIC);
+    assert_eq!(String::from_utf8_lossy(&msg), "boom in build_rate");
+    unsafe { (TABLE.destroy)(instance) };
+}
+
+#[test]
+fn op_codes_round_trip() {
+    for op in Op::ALL {
+        assert_eq!(Op::from_code(op.code()), Some(op));
+    }
+    assert_eq!(Op::from_code(0), None);
+}
