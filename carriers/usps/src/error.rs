@@ -1,0 +1,208 @@
+//! USPS error bodies and HTTP statuses → `shipmux_core::Error`, in one place
+//! (NORMALIZATION.md §0.16 and §3).
+//!
+//! Two shapes exist: the v3 APIs' `{"apiVersion", "error": {"code", "message", "errors":
+//! [{"status", "code", "title", "detail", "source"}]}}` and OAuth's RFC 6749
+//! `{"error": "invalid_client", "error_description": "…"}`.
+
+use serde_json::Value;
+use shipmux_core::{CarrierId, Error, ErrorKind, HttpResponse};
+
+use crate::codes::TRACKING_NOT_FOUND_CODES;
+use crate::json::{list, text};
+
+/// Longest piece of an unreadable body quoted in a message.
+const SNIPPET_CHARS: usize = 200;
+
+/// The error for a response that is not the answer we wanted: a non-2xx status, or a body
+/// that carries an error. `what` says which call it was (`rate`, `token`, `tracking`).
+pub fn error_from_response(response: &HttpResponse, what: &str) -> Error {
+    let body: Option<Value> = serde_json::from_slice(&response.body).ok();
+    let error = match &body {
+        Some(body) => error_from_body(response.status, body, what),
+        None => {
+            let snippet: String = response.text().trim().chars().take(SNIPPET_CHARS).collect();
+            let message = if snippet.is_empty() {
+                format!("USPS {what} answered HTTP {} with no body", response.status)
+            } else {
+                format!("USPS {what} answered HTTP {}: {snippet}", response.status)
+            };
+            Error::from_status(response.status, message)
+        }
+    };
+    error
+        .with_retry_after(response.retry_after())
+        .with_carrier(&carrier())
+}
+
+/// The error for a USPS error body with an HTTP status (also used for the failed items of a
+/// 207 tracking batch, with the item's own `statusCode`).
+pub fn error_from_body(status: u16, body: &Value, what: &str) -> Error {
+    let error = match body.get("error") {
+        // OAuth (RFC 6749): `error` is the code itself.
+        Some(Value::String(code)) => {
+            let message = text(body, "error_description").unwrap_or_else(|| code.clone());
+            let (kind, retryable) = match status {
+                400 | 401 => (ErrorKind::Unauthenticated, false),
+                s => ErrorKind::from_http_status(s).unwrap_or((ErrorKind::Unauthenticated, false)),
+            };
+            Error::new(kind, message)
+                .retryable(retryable)
+                .with_code(code.as_str())
+        }
+        Some(detail @ Value::Object(_)) => v3_error(status, detail, what),
+        _ => Error::from_status(
+            status,
+            format!("USPS {what} answered HTTP {status} without an error description"),
+        ),
+    };
+    if error.kind == ErrorKind::Parse && (200..300).contains(&status) {
+        // A success status with an error body: the carrier refused.
+        return Error::new(ErrorKind::Rejected, error.message)
+            .with_code(error.code.unwrap_or_default());
+    }
+    error.with_carrier(&carrier())
+}
+
+fn v3_error(status: u16, detail: &Value, what: &str) -> Error {
+    let items = list(detail, "errors");
+    let code = items
+        .iter()
+        .find_map(|e| text(e, "code"))
+        .or_else(|| text(detail, "code"));
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(m) = text(detail, "message") {
+        parts.push(m);
+    }
+    for item in &items {
+        let line = match (text(item, "title"), text(item, "detail")) {
+            (Some(t), Some(d)) if t != d => format!("{t}: {d}"),
+            (Some(t), _) => t,
+            (None, Some(d)) => d,
+            (None, None) => continue,
+        };
+        let line = match item.get("source").and_then(|s| text(s, "parameter")) {
+            Some(p) => format!("{line} ({p})"),
+            None => line,
+        };
+        if !parts.contains(&line) {
+            parts.push(line);
+        }
+    }
+    let message = if parts.is_empty() {
+        format!("USPS {what} answered HTTP {status}")
+    } else {
+        parts.join("; ")
+    };
+    let not_found = code
+        .as_deref()
+        .is_some_and(|c| TRACKING_NOT_FOUND_CODES.contains(&c));
+    let error = if not_found {
+        Error::new(ErrorKind::NotFound, message).retryable(false)
+    } else {
+        Error::from_status(status, message)
+    };
+    error.with_code(code.unwrap_or_default())
+}
+
+fn carrier() -> CarrierId {
+    CarrierId::from_static(crate::CARRIER_ID)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(status: u16, body: &str) -> Error {
+        error_from_response(&HttpResponse::new(status, body), "rate")
+    }
+
+    #[test]
+    fn subordinate_code_wins_over_the_status_code() {
+        let e = err(
+            400,
+            r#"{"apiVersion":"v3","error":{"code":"400","message":"OASValidation failed",
+               "errors":[{"status":"400","code":"030001","title":"Could not find zone from provided ZIPs, date, and mail class",
+               "detail":"Could not find zone from provided ZIPs, date, and mail class","source":{"parameter":"destinationZIPCode"}}]}}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Rejected);
+        assert_eq!(e.code.as_deref(), Some("030001"));
+        assert!(!e.retryable);
+        assert!(e.message.contains("Could not find zone"), "{e}");
+        assert_eq!(e.carrier.as_ref().unwrap().as_str(), "usps");
+    }
+
+    #[test]
+    fn without_subordinate_code_the_status_text_is_the_code() {
+        let e = err(
+            401,
+            r#"{"apiVersion":"v3","error":{"code":"401","message":"Unauthorized"}}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Unauthenticated);
+        assert_eq!(e.code.as_deref(), Some("401"));
+        let e = err(
+            403,
+            r#"{"error":{"code":"403","message":"Access is denied","errors":[{"code":""}]}}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Unauthenticated);
+        assert_eq!(e.code.as_deref(), Some("403"));
+    }
+
+    #[test]
+    fn tracking_not_found_codes_win_over_400() {
+        for code in ["150001", "150002", "150003", "150009"] {
+            let body = format!(
+                r#"{{"error":{{"code":"400","message":"Bad Request","errors":[{{"status":"400","code":"{code}","title":"7: The tracking number may be incorrect"}}]}}}}"#
+            );
+            let e = err(400, &body);
+            assert_eq!(e.kind, ErrorKind::NotFound, "{code}");
+            assert!(!e.retryable);
+        }
+        let e = err(
+            400,
+            r#"{"error":{"code":"400","errors":[{"code":"150004"}]}}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Rejected);
+    }
+
+    #[test]
+    fn oauth_errors_are_unauthenticated_with_the_oauth_code() {
+        let e = err(
+            401,
+            r#"{"error":"invalid_client","error_description":"Client authentication failed.","error_uri":"https://x"}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Unauthenticated);
+        assert_eq!(e.code.as_deref(), Some("invalid_client"));
+        assert_eq!(e.message, "Client authentication failed.");
+        let e = err(400, r#"{"error":"invalid_request"}"#);
+        assert_eq!(e.kind, ErrorKind::Unauthenticated);
+        assert_eq!(e.code.as_deref(), Some("invalid_request"));
+    }
+
+    #[test]
+    fn rate_limits_and_outages_carry_retry_after() {
+        let r = HttpResponse::new(
+            429,
+            r#"{"error":{"code":"429","message":"Too Many Requests"}}"#,
+        )
+        .with_header("Retry-After", "30");
+        let e = error_from_response(&r, "rate");
+        assert_eq!(e.kind, ErrorKind::RateLimited);
+        assert!(e.retryable);
+        assert_eq!(e.retry_after_ms, Some(30_000));
+        let r = HttpResponse::new(503, "<html>down</html>").with_header("Retry-After", "5");
+        let e = error_from_response(&r, "rate");
+        assert_eq!(e.kind, ErrorKind::Unavailable);
+        assert_eq!(e.retry_after_ms, Some(5_000));
+        assert!(e.message.contains("down"));
+        let e = err(500, "");
+        assert_eq!(e.kind, ErrorKind::Unavailable);
+        assert_eq!(e.retry_after_ms, None);
+    }
+
+    #[test]
+    fn other_client_errors_are_rejected() {
+        assert_eq!(err(422, "{}").kind, ErrorKind::Rejected);
+        assert_eq!(err(404, "not json").kind, ErrorKind::NotFound);
+    }
+}
