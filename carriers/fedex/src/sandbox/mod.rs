@@ -1,0 +1,1 @@
+//! A FedEx simulator on the sandbox kit (being built).
