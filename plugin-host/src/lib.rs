@@ -1,1 +1,40 @@
-//! shipmux host (being built).
+//! # shipmux-host
+//!
+//! The host does all I/O for shipmux carriers (DESIGN.md §1, §5). A carrier adapter is a pure
+//! [`CarrierProtocol`](shipmux_core::CarrierProtocol); [`HttpCarrier`] drives it over the shared
+//! [`HttpDriver`] — connection pool, OAuth tokens, deadlines, retries, circuit breaker, rate
+//! limit — and is a [`Carrier`](shipmux_core::Carrier) like any other.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use shipmux_core::{Carrier, CarrierProtocol};
+//! use shipmux_host::{HttpCarrier, HttpCarrierOptions, HttpDriver, RateLimit};
+//!
+//! # async fn example(protocol: impl CarrierProtocol, request: shipmux_core::RateRequest)
+//! # -> shipmux_core::Result<()> {
+//! // One driver per process: every carrier shares its connection pool and token cache.
+//! let driver = HttpDriver::new()?;
+//! let carrier = HttpCarrier::with_options(
+//!     protocol,
+//!     driver,
+//!     HttpCarrierOptions {
+//!         call_timeout: Duration::from_secs(5),
+//!         rate_limit: Some(RateLimit::per_second(10).burst(20)),
+//!         ..HttpCarrierOptions::default()
+//!     },
+//! );
+//! for rate in carrier.quote(&request).await? {
+//!     println!("{} {}: {}", rate.carrier, rate.service_name, rate.total);
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod http;
+pub mod layers;
+pub mod resilience;
+
+pub use http::{DriverOptions, HttpCarrier, HttpCarrierOptions, HttpDriver};
+pub use resilience::{
+    AccountLimiter, BreakerOptions, CircuitBreaker, RateLimit, RetryBudget, RetryPolicy,
+};
+pub mod plugin;

@@ -1,0 +1,10 @@
+//! The host's only I/O: [`HttpDriver`] sends what protocols describe, [`HttpCarrier`] turns any
+//! [`CarrierProtocol`](shipmux_core::CarrierProtocol) into a [`Carrier`](shipmux_core::Carrier).
+
+mod carrier;
+mod driver;
+mod token;
+
+pub use carrier::{HttpCarrier, HttpCarrierOptions};
+pub use driver::{DriverOptions, HttpDriver, redact_url};
+pub use token::{TokenCache, TokenSlot};

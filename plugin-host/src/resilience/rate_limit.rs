@@ -1,0 +1,256 @@
+//! Per-account rate limits on governor, with a clock that follows tokio's (so tests with
+//! `tokio::time::pause` see the limiter move with virtual time).
+
+use std::fmt;
+use std::num::NonZeroU32;
+use std::str::FromStr;
+use std::time::Duration;
+
+use governor::clock::Clock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use serde::{Deserialize, Serialize};
+use shipmux_core::{Error, ErrorKind};
+use tokio::time::Instant;
+
+/// A rate: `requests` per `per`, with bursts of up to `burst` (default: `requests`).
+/// Written `"10/s"`, `"1400/10s"`, `"600/min"`, `"10/s burst 20"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RateLimit {
+    /// Requests allowed per period.
+    pub requests: u32,
+    /// The period.
+    pub per: Duration,
+    /// Largest burst.
+    pub burst: Option<u32>,
+}
+
+impl RateLimit {
+    /// `requests` per `per`.
+    pub fn new(requests: u32, per: Duration) -> Self {
+        RateLimit {
+            requests,
+            per,
+            burst: None,
+        }
+    }
+
+    /// `requests` per second.
+    pub fn per_second(requests: u32) -> Self {
+        RateLimit::new(requests, Duration::from_secs(1))
+    }
+
+    /// Sets the burst size.
+    pub fn burst(mut self, burst: u32) -> Self {
+        self.burst = Some(burst);
+        self
+    }
+
+    fn quota(&self) -> Quota {
+        let requests = self.requests.max(1);
+        let per = self.per.max(Duration::from_nanos(u64::from(requests)));
+        let burst = NonZeroU32::new(self.burst.unwrap_or(requests).max(1)).expect("max(1)");
+        Quota::with_period(per / requests)
+            .expect("period is positive")
+            .allow_burst(burst)
+    }
+}
+
+impl FromStr for RateLimit {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let bad = || {
+            Error::config(format!(
+                "rate limit `{s}` is not like `10/s`, `1400/10s` or `10/s burst 20`"
+            ))
+        };
+        let mut words = s.split_whitespace();
+        let rate = words.next().ok_or_else(bad)?;
+        let burst = match (words.next(), words.next(), words.next()) {
+            (None, _, _) => None,
+            (Some("burst"), Some(n), None) => Some(n.parse::<u32>().map_err(|_| bad())?),
+            _ => return Err(bad()),
+        };
+        let (n, period) = rate.split_once('/').ok_or_else(bad)?;
+        let requests: u32 = n.parse().map_err(|_| bad())?;
+        let split = period
+            .find(|c: char| c.is_ascii_alphabetic())
+            .ok_or_else(bad)?;
+        let (count, unit) = period.split_at(split);
+        let count: u64 = if count.is_empty() {
+            1
+        } else {
+            count.parse().map_err(|_| bad())?
+        };
+        let unit = match unit {
+            "ms" => Duration::from_millis(1),
+            "s" | "sec" => Duration::from_secs(1),
+            "m" | "min" => Duration::from_secs(60),
+            "h" => Duration::from_secs(3600),
+            _ => return Err(bad()),
+        };
+        if requests == 0 || count == 0 || burst == Some(0) {
+            return Err(bad());
+        }
+        Ok(RateLimit {
+            requests,
+            per: unit * count as u32,
+            burst,
+        })
+    }
+}
+
+impl fmt::Display for RateLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let per = self.per;
+        if per.subsec_nanos() == 0 && per.as_secs() > 0 {
+            let secs = per.as_secs();
+            match secs {
+                1 => write!(f, "{}/s", self.requests)?,
+                _ => write!(f, "{}/{}s", self.requests, secs)?,
+            }
+        } else {
+            write!(f, "{}/{}ms", self.requests, per.as_millis())?;
+        }
+        if let Some(b) = self.burst {
+            write!(f, " burst {b}")?;
+        }
+        Ok(())
+    }
+}
+
+impl TryFrom<String> for RateLimit {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
+        s.parse()
+    }
+}
+
+impl From<RateLimit> for String {
+    fn from(r: RateLimit) -> String {
+        r.to_string()
+    }
+}
+
+/// governor's clock reading tokio's time (virtual under `tokio::time::pause`).
+#[derive(Clone, Debug)]
+struct TokioClock {
+    start: Instant,
+}
+
+impl Clock for TokioClock {
+    type Instant = Duration;
+    fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+}
+
+/// One carrier account's rate limiter. Shared (in an `Arc`) by everything that calls that
+/// account, so the account's limit holds however many carriers or layers use it.
+pub struct AccountLimiter {
+    limit: RateLimit,
+    clock: TokioClock,
+    limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>,
+}
+
+impl fmt::Debug for AccountLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountLimiter")
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
+impl AccountLimiter {
+    /// A limiter for `limit`.
+    pub fn new(limit: RateLimit) -> Self {
+        let clock = TokioClock {
+            start: Instant::now(),
+        };
+        AccountLimiter {
+            limit,
+            limiter: RateLimiter::direct_with_clock(limit.quota(), clock.clone()),
+            clock,
+        }
+    }
+
+    /// The configured limit.
+    pub fn limit(&self) -> RateLimit {
+        self.limit
+    }
+
+    /// Waits for a permit, but not past `deadline`: a call that cannot get one in time gets a
+    /// `rate_limited` error at once (with the wait it would have needed), not a late permit.
+    pub async fn acquire(&self, deadline: Option<Instant>) -> Result<(), Error> {
+        loop {
+            let wait = match self.limiter.check() {
+                Ok(()) => return Ok(()),
+                Err(not_until) => not_until.wait_time_from(self.clock.now()),
+            };
+            if let Some(deadline) = deadline
+                && Instant::now() + wait > deadline
+            {
+                return Err(Error::new(
+                    ErrorKind::RateLimited,
+                    format!(
+                        "local rate limit {} reached; no permit before the deadline",
+                        self.limit
+                    ),
+                )
+                .with_retry_after(Some(wait)));
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_rates() {
+        let r: RateLimit = "1400/10s".parse().unwrap();
+        assert_eq!(
+            (r.requests, r.per, r.burst),
+            (1400, Duration::from_secs(10), None)
+        );
+        let r: RateLimit = "10/s burst 20".parse().unwrap();
+        assert_eq!(
+            (r.requests, r.per, r.burst),
+            (10, Duration::from_secs(1), Some(20))
+        );
+        assert_eq!(r.to_string(), "10/s burst 20");
+        assert_eq!(
+            "600/min".parse::<RateLimit>().unwrap().per,
+            Duration::from_secs(60)
+        );
+        for bad in ["", "10", "0/s", "10/fortnight", "10/s burst", "x/s"] {
+            assert!(bad.parse::<RateLimit>().is_err(), "{bad}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_for_a_permit_within_the_deadline_only() {
+        let l = AccountLimiter::new(RateLimit::per_second(2));
+        l.acquire(None).await.unwrap();
+        l.acquire(None).await.unwrap();
+        let start = Instant::now();
+        let err = l
+            .acquire(Some(start + Duration::from_millis(100)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::RateLimited);
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "refused at once, not at the deadline"
+        );
+        l.acquire(Some(start + Duration::from_secs(1)))
+            .await
+            .unwrap();
+        assert_eq!(start.elapsed(), Duration::from_millis(500));
+    }
+}
