@@ -25,8 +25,9 @@ use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::order::{ChosenShipping, LineItem, Order, ShippingAddress};
+use super::order::{LineItem, Order, ShippingAddress};
 use super::shipment::{NewShipment, Shipment, ShipmentItem, ShipmentUpdate};
+use crate::checkout::ShippingOption;
 use crate::error::{Error, Result};
 use crate::model::{Address, Currency, Money, Weight, WeightUnit};
 
@@ -538,14 +539,12 @@ pub fn import_order(
                 &bc.cost_ex_tax,
             )?
             .unwrap_or(Decimal::ZERO);
-            address.shipping = Some(ChosenShipping {
-                method: bc.shipping_method.trim().to_string(),
-                carrier: None,
-                service: None,
-                description: None,
-                cost: Money::new(cost, currency.clone()),
-                transit_days: None,
-            });
+            let method = bc.shipping_method.trim();
+            address.shipping = Some(ShippingOption::flat(
+                method,
+                method,
+                Money::new(cost, currency.clone()),
+            ));
         }
         shipping_addresses.push(address);
     }

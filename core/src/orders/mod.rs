@@ -19,6 +19,6 @@ pub mod tracking_number;
 
 pub use fulfilment::{Fulfilment, FulfilmentState, LineFulfilment};
 pub use links::tracking_url;
-pub use order::{AddressItem, ChosenShipping, LineItem, Order, ShippingAddress};
+pub use order::{AddressItem, LineItem, Order, ShippingAddress};
 pub use shipment::{NewShipment, Shipment, ShipmentItem, ShipmentUpdate};
 pub use tracking_number::{TrackingFormat, ValidTrackingNumber};

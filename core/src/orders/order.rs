@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use super::fulfilment::Fulfilment;
 use super::shipment::{self, NewShipment, Shipment, ShipmentUpdate};
+use crate::checkout::{Checkout, ShippingOption};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::country::is_iso_country;
-use crate::model::{Address, CarrierId, Currency, Money, Weight};
+use crate::model::{Address, Currency, Weight};
 
 /// One line of an order: a product and how many of it were bought.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,28 +63,6 @@ pub struct AddressItem {
     pub quantity: u32,
 }
 
-/// The shipping method the shopper chose at checkout for one address; the same shape as a
-/// checkout quote's option.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChosenShipping {
-    /// The shipping method's name (`UPS Ground`, `Free Shipping`).
-    pub method: String,
-    /// The carrier, for real-time carrier methods.
-    #[serde(default)]
-    pub carrier: Option<CarrierId>,
-    /// The carrier's service code.
-    #[serde(default)]
-    pub service: Option<String>,
-    /// What the shopper saw.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// What the shopper paid for shipping to this address.
-    pub cost: Money,
-    /// Quoted transit days.
-    #[serde(default)]
-    pub transit_days: Option<u32>,
-}
-
 /// One of an order's shipping addresses with the items going there. A checkout's consignment
 /// becomes one of these (its `line_items` are read as `items`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,9 +74,9 @@ pub struct ShippingAddress {
     /// Which line items, and how many of each, go here.
     #[serde(alias = "line_items")]
     pub items: Vec<AddressItem>,
-    /// The shipping method chosen at checkout.
+    /// The shipping option the shopper chose at checkout for this address.
     #[serde(default)]
-    pub shipping: Option<ChosenShipping>,
+    pub shipping: Option<ShippingOption>,
 }
 
 impl ShippingAddress {
@@ -117,8 +96,8 @@ impl ShippingAddress {
         }
     }
 
-    /// Sets the shipping method chosen at checkout.
-    pub fn with_shipping(mut self, shipping: ChosenShipping) -> Self {
+    /// Sets the shipping option chosen at checkout.
+    pub fn with_shipping(mut self, shipping: ShippingOption) -> Self {
         self.shipping = Some(shipping);
         self
     }
@@ -301,6 +280,67 @@ impl Order {
             shipping_addresses,
             shipments: Vec::new(),
         })
+    }
+
+    /// The order a checkout becomes: its line items (product id = line id, as a checkout
+    /// knows no products), and one shipping address per consignment with the option the
+    /// shopper selected. As in BigCommerce, every consignment needs a selected option.
+    pub fn from_checkout(
+        id: &str,
+        checkout: &Checkout,
+        selected: &[(&str, ShippingOption)],
+    ) -> Result<Order> {
+        checkout.validate()?;
+        let count = |field: &str, quantity: i64| {
+            u32::try_from(quantity).map_err(|_| {
+                Error::invalid_request(field, format!("quantity {quantity} is out of range"))
+            })
+        };
+        let mut line_items = Vec::new();
+        for (i, line) in checkout.line_items.iter().enumerate() {
+            line_items.push(LineItem::new(
+                &line.id,
+                &line.id,
+                count(&format!("line_items[{i}].quantity"), line.quantity)?,
+                line.weight,
+                line.unit_price,
+            ));
+        }
+        let mut shipping_addresses = Vec::new();
+        for (c, consignment) in checkout.consignments.iter().enumerate() {
+            let Some((_, option)) = selected.iter().find(|(cid, _)| *cid == consignment.id) else {
+                return Err(Error::invalid_request(
+                    &format!("consignments[{c}]"),
+                    format!(
+                        "consignment `{}` has no selected shipping option; a checkout becomes \
+                         an order only when every consignment has one",
+                        consignment.id
+                    ),
+                ));
+            };
+            let mut items = Vec::new();
+            for (i, line) in consignment.line_items.iter().enumerate() {
+                items.push(AddressItem {
+                    item_id: line.item_id.clone(),
+                    quantity: count(
+                        &format!("consignments[{c}].line_items[{i}].quantity"),
+                        line.quantity,
+                    )?,
+                });
+            }
+            shipping_addresses.push(ShippingAddress {
+                id: consignment.id.clone(),
+                address: consignment.address.clone(),
+                items,
+                shipping: Some(option.clone()),
+            });
+        }
+        Order::new(
+            id,
+            checkout.currency.clone(),
+            line_items,
+            shipping_addresses,
+        )
     }
 
     /// The order's id.
