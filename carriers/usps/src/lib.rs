@@ -39,6 +39,8 @@ pub mod error;
 mod json;
 pub mod protocol;
 pub mod rate;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod text;
 pub mod track;
 
