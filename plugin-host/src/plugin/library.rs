@@ -1,0 +1,231 @@
+//! Opening a plugin file and checking it before anything in it is trusted.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use shipmux_core::plugin::{
+    ABI_MAJOR, ABI_MINOR, BUILD_TARGET, EntryPoint, Manifest, PanicStrategy, PluginBuf, PluginV1,
+    SYMBOL, V1_0_STRUCT_SIZE, status,
+};
+use shipmux_core::{Error, ErrorKind, Result};
+
+use super::instance::PluginProtocol;
+use super::refusal::Refusal;
+
+/// The fields at the start of every version of the table, read before anything else.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct TableHeader {
+    struct_size: u32,
+    abi_major: u16,
+    abi_minor: u16,
+}
+
+/// A loaded and checked plugin library. Cheap to clone. Make carriers from it with
+/// [`Plugin::instantiate`].
+///
+/// The library is never unloaded: unloading Rust libraries with thread-locals is unsound in
+/// practice, and a plugin's static table must outlive every instance.
+#[derive(Clone)]
+pub struct Plugin {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    manifest: Manifest,
+    table: &'static PluginV1,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("path", &self.inner.path)
+            .field("manifest", &self.inner.manifest)
+            .finish()
+    }
+}
+
+impl Plugin {
+    /// Loads the plugin at `path` and runs every check: the symbol, the table's ABI major,
+    /// size and minor, the manifest, the target triple and the panic strategy. A refusal is a
+    /// `plugin` error whose code is a [`Refusal`] and whose message names the file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Plugin> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(Refusal::MissingFile.error(path, "no such file"));
+        }
+        // SAFETY: loading runs the library's initialisers. Plugins are code the operator
+        // chose to install, like the host binary itself; this is the trust boundary.
+        let library = unsafe { libloading::Library::new(path) }.map_err(|e| {
+            Refusal::NotALibrary.error(path, format!("not a loadable library ({e})"))
+        })?;
+        // Never unloaded, refused or not: see the type's docs.
+        let library: &'static libloading::Library = Box::leak(Box::new(library));
+        // SAFETY: the symbol's type is fixed by the ABI; a library that exports the name with
+        // another type is not a shipmux plugin, and nothing can detect that.
+        let entry: EntryPoint = unsafe { library.get::<EntryPoint>(SYMBOL.as_bytes()) }
+            .map(|symbol| *symbol)
+            .map_err(|_| {
+                Refusal::MissingSymbol.error(
+                    path,
+                    format!("no `{SYMBOL}` symbol: not a shipmux plugin for ABI {ABI_MAJOR}"),
+                )
+            })?;
+        // SAFETY: per the ABI, the entry point takes nothing and returns a static table.
+        let table = unsafe { entry() };
+        if table.is_null() {
+            return Err(Refusal::NullTable.error(path, format!("`{SYMBOL}` returned no table")));
+        }
+        // SAFETY: every version of the table starts with this header.
+        let header = unsafe { table.cast::<TableHeader>().read() };
+        check_header(path, header)?;
+        // SAFETY: the header says the table is at least a full v1.0 table, and it is static.
+        let table: &'static PluginV1 = unsafe { &*table };
+        let manifest = read_manifest(path, table)?;
+        check_manifest(path, &manifest)?;
+        Ok(Plugin {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                manifest,
+                table,
+            }),
+        })
+    }
+
+    /// The file it was loaded from.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// What it says about itself.
+    pub fn manifest(&self) -> &Manifest {
+        &self.inner.manifest
+    }
+
+    /// Makes a carrier protocol from the carrier's config JSON (its config struct, with
+    /// credentials in plain text). The protocol runs through `HttpCarrier` like a built-in.
+    pub fn instantiate(&self, config: &serde_json::Value) -> Result<PluginProtocol> {
+        PluginProtocol::create(self.clone(), config)
+    }
+
+    pub(super) fn table(&self) -> &'static PluginV1 {
+        self.inner.table
+    }
+
+    /// `plugin <name> <version> (<file>)`, for messages.
+    pub(super) fn describe(&self) -> String {
+        format!(
+            "plugin {} {} ({})",
+            self.inner.manifest.name,
+            self.inner.manifest.version,
+            self.inner.path.display()
+        )
+    }
+}
+
+fn check_header(path: &Path, header: TableHeader) -> Result<()> {
+    if header.abi_major != ABI_MAJOR {
+        return Err(Refusal::AbiMajor.error(
+            path,
+            format!(
+                "built for plugin ABI {}.{}; this host speaks {ABI_MAJOR}.{ABI_MINOR}",
+                header.abi_major, header.abi_minor
+            ),
+        ));
+    }
+    if (header.struct_size as usize) < V1_0_STRUCT_SIZE {
+        return Err(Refusal::StructSize.error(
+            path,
+            format!(
+                "its table is {} bytes, smaller than the {V1_0_STRUCT_SIZE} bytes of ABI {ABI_MAJOR}.0",
+                header.struct_size
+            ),
+        ));
+    }
+    if header.abi_minor > ABI_MINOR {
+        return Err(Refusal::AbiMinor.error(
+            path,
+            format!(
+                "built for plugin ABI {}.{}, newer than this host's {ABI_MAJOR}.{ABI_MINOR}; upgrade shipmux",
+                header.abi_major, header.abi_minor
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn read_manifest(path: &Path, table: &'static PluginV1) -> Result<Manifest> {
+    let mut out = PluginBuf::EMPTY;
+    // SAFETY: the table passed the header checks; `out` is ours to fill.
+    let code = unsafe { (table.manifest)(&mut out) };
+    // SAFETY: filled by the plugin (or still empty); freed once, by the plugin, below.
+    let parsed = serde_json::from_slice::<Manifest>(unsafe { out.as_bytes() });
+    // SAFETY: a buffer the plugin gave out, handed back once.
+    unsafe { (table.free)(out) };
+    if code != status::OK {
+        return Err(
+            Refusal::Manifest.error(path, format!("its manifest call failed (status {code})"))
+        );
+    }
+    parsed
+        .map_err(|e| Refusal::Manifest.error(path, format!("its manifest is not valid JSON ({e})")))
+}
+
+fn check_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
+    if manifest.abi_major != ABI_MAJOR {
+        return Err(Refusal::Manifest.error(
+            path,
+            format!(
+                "its manifest says ABI {}.{} but its table says {ABI_MAJOR}",
+                manifest.abi_major, manifest.abi_minor
+            ),
+        ));
+    }
+    if manifest.target != BUILD_TARGET {
+        return Err(Refusal::Target.error(
+            path,
+            format!(
+                "built for target {}, this host is {BUILD_TARGET}",
+                manifest.target
+            ),
+        ));
+    }
+    if manifest.panic == PanicStrategy::Abort {
+        return Err(Refusal::PanicAbort.error(
+            path,
+            "built with panic=abort: a panic in it would abort the whole host; rebuild it with the default panic=unwind",
+        ));
+    }
+    Ok(())
+}
+
+/// Loads every plugin in `dir` (files ending in this platform's library extension, in name
+/// order). One result per file: a refused plugin does not stop the others. The outer error is
+/// for a folder that cannot be read.
+pub fn scan(dir: impl AsRef<Path>) -> Result<Vec<Result<Plugin>>> {
+    let dir = dir.as_ref();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::config(format!("cannot read plugin folder {}: {e}", dir.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|ext| ext == std::env::consts::DLL_EXTENSION)
+        })
+        .collect();
+    files.sort();
+    Ok(files.into_iter().map(Plugin::load).collect())
+}
+
+/// Loads and checks the plugin at `path` and returns its manifest, or the refusal (for
+/// `shipmux plugin check`). The library stays loaded.
+pub fn inspect(path: impl AsRef<Path>) -> Result<Manifest> {
+    Plugin::load(path).map(|p| p.manifest().clone())
+}
+
+/// A `plugin` error about a loaded plugin.
+pub(super) fn plugin_error(code: &str, message: String) -> Error {
+    Error::new(ErrorKind::Plugin, message).with_code(code)
+}

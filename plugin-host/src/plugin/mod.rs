@@ -1,0 +1,35 @@
+//! The plugin loader: native carrier plugins (`.so` / `.dylib` / `.dll`) built with
+//! `shipmux_core::export_plugin!`, loaded, checked, and run as ordinary carrier protocols.
+//!
+//! [`Plugin::load`] opens one file (or [`scan`] a folder) and checks, in order: that it is a
+//! library, that it exports `shipmux_plugin_v1`, the table's ABI major (must match), size (at
+//! least the v1.0 table) and minor (equal or older than the host's), the manifest, the target
+//! triple (must match the host's), and the panic strategy (`panic=abort` is refused, because a
+//! panic could not be caught). Each refusal is a `plugin` error naming the file, with a
+//! [`Refusal`] code. [`Plugin::instantiate`] makes a [`PluginProtocol`] from the carrier's
+//! config JSON; wrap it in `HttpCarrier` like any built-in protocol.
+//!
+//! Libraries are never unloaded (DESIGN.md §4).
+//!
+//! ```no_run
+//! use shipmux_host::plugin::Plugin;
+//!
+//! let plugin = Plugin::load("plugins/libshipmux_canadapost.so")?;
+//! println!("{} {}", plugin.manifest().name, plugin.manifest().version);
+//! let protocol = plugin.instantiate(&serde_json::json!({
+//!     "base_url": "https://ct.soa-gw.canadapost.ca",
+//!     "username": "key", "password": "secret", "customer_number": "1234567",
+//! }))?;
+//! # Ok::<(), shipmux_core::Error>(())
+//! ```
+
+mod cargo_build;
+mod instance;
+mod library;
+mod refusal;
+
+pub use cargo_build::{BuildOutput, CargoBuild, dylib_file_name};
+pub use instance::PluginProtocol;
+pub use library::{Plugin, inspect, scan};
+pub use refusal::Refusal;
+pub use shipmux_core::plugin::Manifest;
