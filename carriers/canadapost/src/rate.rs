@@ -29,6 +29,7 @@ const MAX_SERVICES: usize = 20;
 
 /// The `<mailing-scenario>` requests for `request`, one per parcel.
 pub fn build(config: &CanadaPostConfig, request: &RateRequest) -> Result<Vec<HttpRequest>> {
+    request.validate()?;
     let origin = origin_postal_code(&request.origin)?;
     let destination = Destination::of(&request.destination)?;
     if let Some(services) = &request.services

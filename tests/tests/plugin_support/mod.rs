@@ -1,0 +1,116 @@
+//! Shared by the `plugin_*` tests: builds the real plugin `.so` files with cargo (once per
+//! test binary) into `target/plugin-build`, away from the lock the running `cargo test` holds
+//! on `target/`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use shipmux_host::plugin::{BuildOutput, CargoBuild};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
+}
+
+fn build(build: CargoBuild) -> BuildOutput {
+    build
+        .workspace(workspace())
+        .run()
+        .unwrap_or_else(|e| panic!("building a test plugin failed: {e}"))
+}
+
+/// `libshipmux_canadapost.so`, built as a plugin.
+pub fn canadapost_plugin() -> PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| build(CargoBuild::new("shipmux-canadapost")).library("shipmux_canadapost"))
+        .clone()
+}
+
+/// The faulty plugin's examples, one `.so` each (`faulty`, `wrong_abi_major`, …).
+pub fn faulty_example(name: &str) -> PathBuf {
+    static OUT: OnceLock<BuildOutput> = OnceLock::new();
+    OUT.get_or_init(|| build(CargoBuild::new("shipmux-faulty-plugin").all_examples()))
+        .example(name)
+}
+
+/// The faulty plugin built with `panic=abort` (its own target folder: every dependency is
+/// rebuilt with that strategy).
+pub fn faulty_panic_abort() -> PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        build(
+            CargoBuild::new("shipmux-faulty-plugin")
+                .example("faulty")
+                .panic_abort(true)
+                .target_dir(workspace().join("target").join("plugin-build-abort")),
+        )
+        .example("faulty")
+    })
+    .clone()
+}
+
+/// A fresh, empty folder for one test.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "shipmux-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
+/// A shared library from the system that is certainly not a shipmux plugin.
+pub fn system_library() -> Option<PathBuf> {
+    [
+        "/lib/x86_64-linux-gnu/libm.so.6",
+        "/usr/lib/x86_64-linux-gnu/libm.so.6",
+        "/lib/aarch64-linux-gnu/libm.so.6",
+        "/usr/lib/aarch64-linux-gnu/libm.so.6",
+        "/lib64/libm.so.6",
+        "/usr/lib64/libm.so.6",
+        "/usr/lib/libm.so.6",
+        "/usr/lib/libSystem.B.dylib",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
+}
+
+/// A loopback HTTP server answering every request with `200` and `body`, for the faulty
+/// plugin's `ok` mode. Returns its base URL.
+pub async fn constant_server(body: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
