@@ -245,6 +245,7 @@ pub fn build_prices(config: &UspsConfig, request: &RateRequest) -> Result<Vec<Ht
 
 /// The first round of a quote: Shipping Options, or the prices APIs when configured.
 pub fn build_rate(config: &UspsConfig, request: &RateRequest) -> Result<Vec<HttpRequest>> {
+    request.validate()?;
     match config.rate_api {
         RateApi::ShippingOptions => build_shipping_options(config, request),
         RateApi::Prices => build_prices(config, request),
