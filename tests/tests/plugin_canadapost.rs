@@ -1,0 +1,200 @@
+//! Canada Post loaded as a plugin `.so`, driven by the host's `HttpCarrier` against its
+//! sandbox: it quotes, tracks and connects exactly like the same protocol linked in.
+
+mod plugin_support;
+
+use std::sync::Arc;
+
+use plugin_support::canadapost_plugin;
+use serde_json::json;
+use shipmux_canadapost::{CanadaPost, sandbox};
+use shipmux_core::testkit::{ConformanceFixture, run_conformance};
+use shipmux_core::{
+    Address, Carrier, ChargeKind, Dimensions, ErrorKind, LengthUnit, Parcel, RateRequest, Status,
+    TrackingNumber, Weight,
+};
+use shipmux_host::plugin::{Plugin, PluginProtocol};
+use shipmux_host::{HttpCarrier, HttpDriver};
+use shipmux_sandbox::{Fault, SandboxOptions};
+
+fn request(to: Address) -> RateRequest {
+    RateRequest::new(
+        Address::new("CA", "K1G 3H7"),
+        to,
+        vec![
+            Parcel::new(Weight::kg("2.25".parse().unwrap())).with_dimensions(Dimensions::new(
+                30.into(),
+                20.into(),
+                "10.5".parse().unwrap(),
+                LengthUnit::Cm,
+            )),
+        ],
+    )
+    .unwrap()
+}
+
+fn config(base_url: &str) -> serde_json::Value {
+    json!({
+        "username": "sandbox-user",
+        "password": "sandbox-password",
+        "customer_number": "2004381",
+        "base_url": base_url,
+    })
+}
+
+fn plugin_protocol(base_url: &str) -> PluginProtocol {
+    Plugin::load(canadapost_plugin())
+        .expect("the Canada Post plugin loads")
+        .instantiate(&config(base_url))
+        .expect("the Canada Post plugin accepts its config")
+}
+
+#[tokio::test]
+async fn the_plugin_quotes_like_the_linked_protocol() {
+    let sandbox = sandbox::start(SandboxOptions::default()).await.unwrap();
+    let driver = HttpDriver::new().unwrap();
+    let plugin = HttpCarrier::new(plugin_protocol(&sandbox.base_url()), driver.clone());
+    let linked = HttpCarrier::new(
+        CanadaPost::builder()
+            .username("sandbox-user")
+            .password("sandbox-password")
+            .customer_number("2004381")
+            .base_url(sandbox.base_url())
+            .build()
+            .unwrap(),
+        driver,
+    );
+    assert_eq!(plugin.info().id.as_str(), "canadapost");
+    for to in [
+        Address::new("CA", "H4T 1Z6"),
+        Address::new("US", "10001"),
+        Address::new("FR", "75001"),
+    ] {
+        let r = request(to);
+        let rates = plugin.quote(&r).await.unwrap();
+        assert!(!rates.is_empty(), "{r:?}");
+        assert_eq!(rates, linked.quote(&r).await.unwrap());
+        for rate in &rates {
+            assert_eq!(rate.carrier.as_str(), "canadapost");
+            assert_eq!(rate.total.currency.as_str(), "CAD");
+            let sum: rust_decimal::Decimal = rate.charges.iter().map(|c| c.amount.amount).sum();
+            assert_eq!(
+                sum, rate.total.amount,
+                "charges add up to due for {}",
+                rate.service
+            );
+            assert_eq!(rate.charges[0].kind, ChargeKind::Base);
+            assert!(rate.transit_days.is_some() && rate.estimated_delivery.is_some());
+        }
+    }
+    let domestic = plugin
+        .quote(&request(Address::new("CA", "H4T1Z6")))
+        .await
+        .unwrap();
+    assert!(domestic.iter().any(|r| r.service == "DOM.EP"));
+    assert!(
+        domestic[0]
+            .charges
+            .iter()
+            .any(|c| c.code.as_deref() == Some("AUTDISC")),
+        "commercial quotes carry the automation discount"
+    );
+    assert_eq!(sandbox.stats().requests("POST /rs/ship/price"), 7);
+}
+
+#[tokio::test]
+async fn the_plugin_tracks_and_connects_through_the_host() {
+    let sandbox = sandbox::start(SandboxOptions::default()).await.unwrap();
+    let carrier = HttpCarrier::new(
+        plugin_protocol(&sandbox.base_url()),
+        HttpDriver::new().unwrap(),
+    );
+    carrier.connect().await.unwrap();
+    let pin = TrackingNumber::new("7023210039414604").unwrap();
+    let t = carrier.track(&pin).await.unwrap();
+    assert_eq!(t.tracking_number, "7023210039414604");
+    assert!(!t.events.is_empty());
+    assert_ne!(t.status, Status::Unknown);
+    if t.status == Status::Delivered {
+        assert!(t.delivered_at.is_some() && t.signed_by.is_some(), "{t:?}");
+    }
+    // A 16-digit PIN whose check digit is wrong has no history.
+    let e = carrier
+        .track(&TrackingNumber::new("7023210039414605").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.code.as_deref()),
+        (ErrorKind::NotFound, Some("004"))
+    );
+    assert_eq!(e.carrier.as_ref().map(|c| c.as_str()), Some("canadapost"));
+}
+
+#[tokio::test]
+async fn the_plugin_passes_the_conformance_suite() {
+    let sandbox = sandbox::start(SandboxOptions::default()).await.unwrap();
+    let carrier = HttpCarrier::new(
+        plugin_protocol(&sandbox.base_url()),
+        HttpDriver::new().unwrap(),
+    );
+    let fixture = ConformanceFixture::new(request(Address::new("CA", "H4T1Z6")))
+        .with_known_tracking(TrackingNumber::new("123456789012").unwrap())
+        .with_unknown_tracking(TrackingNumber::new("0000000000000000").unwrap());
+    run_conformance(&carrier, &fixture).await;
+}
+
+#[tokio::test]
+async fn carrier_errors_cross_the_abi_with_their_codes() {
+    let sandbox = sandbox::start(
+        SandboxOptions::default().expect_credentials("sandbox-user", "right-password"),
+    )
+    .await
+    .unwrap();
+    let carrier = HttpCarrier::new(
+        plugin_protocol(&sandbox.base_url()),
+        HttpDriver::new().unwrap(),
+    );
+    let e = carrier
+        .quote(&request(Address::new("CA", "H4T1Z6")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.code.as_deref()),
+        (ErrorKind::Unauthenticated, Some("E002"))
+    );
+    assert!(!e.message.contains("sandbox-password"), "{e}");
+
+    let ok = sandbox::start(SandboxOptions::default()).await.unwrap();
+    let carrier = HttpCarrier::new(plugin_protocol(&ok.base_url()), HttpDriver::new().unwrap());
+    ok.inject_at("/rs/ship/price", Fault::MalformedBody, 1);
+    let e = carrier
+        .quote(&request(Address::new("CA", "H4T1Z6")))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Parse, "{e}");
+    // A 400 for a business rule: no service for this destination.
+    let e = carrier
+        .quote(&request(Address::new("CA", "H4T1Z6")).with_services(["USA.XP"]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.kind, e.code.as_deref()),
+        (ErrorKind::Rejected, Some("9111"))
+    );
+}
+
+#[tokio::test]
+async fn bad_config_is_refused_at_instantiation() {
+    let plugin = Plugin::load(canadapost_plugin()).unwrap();
+    let e = plugin.instantiate(&json!({"username": "u"})).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Config, "{e}");
+    let e = plugin
+        .instantiate(&json!({"username": "u", "password": "p", "contract_id": "1"}))
+        .unwrap_err();
+    assert!(e.message.contains("customer_number"), "{e}");
+    let carrier: Arc<dyn Carrier> = Arc::new(HttpCarrier::new(
+        plugin.instantiate(&config("http://127.0.0.1:9")).unwrap(),
+        HttpDriver::new().unwrap(),
+    ));
+    assert_eq!(carrier.info().name, "Canada Post");
+}
