@@ -29,12 +29,18 @@
 //! # Ok(()) }
 //! ```
 
+pub mod cache;
+pub mod fanout;
 pub mod http;
 pub mod layers;
 pub mod orders;
+pub mod registry;
 pub mod resilience;
 
+pub use cache::{CacheOptions, CacheSource, CacheStats, CachedCarrier, QuoteCache};
+pub use fanout::{FanOutOptions, FanOutQuote, Stragglers, quote_all, quote_all_with};
 pub use http::{DriverOptions, HttpCarrier, HttpCarrierOptions, HttpDriver};
+pub use registry::Registry;
 pub use resilience::{
     AccountLimiter, BreakerOptions, CircuitBreaker, RateLimit, RetryBudget, RetryPolicy,
 };

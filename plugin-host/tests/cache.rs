@@ -1,0 +1,205 @@
+//! The quote cache: TTL, capacity, coalescing, errors never cached, stale on error.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use shipmux_core::testkit::{MockCarrier, TableCarrier};
+use shipmux_core::{Carrier, CarrierId, Error, ErrorKind, Money, Rate, RateRequest, Weight};
+use shipmux_host::{CacheOptions, CacheSource, CachedCarrier, QuoteCache};
+
+fn request() -> RateRequest {
+    TableCarrier::example_request()
+}
+
+fn cached(inner: Arc<dyn Carrier>, options: CacheOptions) -> (CachedCarrier, Arc<QuoteCache>) {
+    let cache = Arc::new(QuoteCache::new(options));
+    (
+        CachedCarrier::new(inner, cache.clone(), "zone/method"),
+        cache,
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn entries_expire_after_the_ttl() {
+    let req = request();
+    let table = Arc::new(TableCarrier::example());
+    let (c, cache) = cached(table.clone(), CacheOptions::default());
+    c.quote(&req).await.unwrap();
+    tokio::time::advance(Duration::from_secs(599)).await;
+    c.quote(&req).await.unwrap();
+    assert_eq!(table.quote_calls(), 1, "fresh for 10 minutes");
+    tokio::time::advance(Duration::from_secs(1)).await;
+    c.quote(&req).await.unwrap();
+    assert_eq!(table.quote_calls(), 2, "expired at 10 minutes");
+    let s = cache.stats();
+    assert_eq!((s.hits, s.misses), (1, 2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_carrier_may_have_its_own_ttl() {
+    let req = request();
+    let table = Arc::new(TableCarrier::example());
+    let mut options = CacheOptions::default();
+    options
+        .ttl_per_carrier
+        .insert(CarrierId::new("table").unwrap(), Duration::from_secs(30));
+    let (c, _) = cached(table.clone(), options);
+    c.quote(&req).await.unwrap();
+    tokio::time::advance(Duration::from_secs(30)).await;
+    c.quote(&req).await.unwrap();
+    assert_eq!(table.quote_calls(), 2);
+}
+
+#[tokio::test]
+async fn the_cache_is_bounded_by_capacity() {
+    let table = Arc::new(TableCarrier::example());
+    let (c, cache) = cached(
+        table.clone(),
+        CacheOptions {
+            capacity: 10,
+            ..CacheOptions::default()
+        },
+    );
+    for lb in 1..=100 {
+        let mut r = request();
+        r.parcels[0].weight = Weight::lb(Decimal::from(lb));
+        c.quote(&r).await.unwrap();
+    }
+    assert!(
+        cache.entry_count().await <= 10,
+        "{}",
+        cache.entry_count().await
+    );
+}
+
+#[tokio::test]
+async fn shipments_that_bill_the_same_share_an_entry() {
+    let table = Arc::new(TableCarrier::example());
+    let (c, _) = cached(table.clone(), CacheOptions::default());
+    let mut a = request();
+    a.parcels[0].weight = Weight::lb(Decimal::new(201, 2));
+    let mut b = request();
+    b.parcels[0].weight = Weight::lb(Decimal::new(205, 2));
+    let mut other_zip = request();
+    other_zip.destination.postal_code = Some("94105".into());
+    c.quote(&a).await.unwrap();
+    c.quote(&b).await.unwrap();
+    c.quote(&other_zip).await.unwrap();
+    assert_eq!(table.quote_calls(), 2);
+}
+
+#[tokio::test]
+async fn errors_are_never_cached() {
+    let req = request();
+    let (mock, handle) = MockCarrier::pair();
+    let (c, cache) = cached(Arc::new(mock), CacheOptions::default());
+    let (first, ()) = tokio::join!(c.quote(&req), async {
+        handle
+            .next_call()
+            .await
+            .unwrap()
+            .fail(Error::new(ErrorKind::Unavailable, "HTTP 503"));
+    });
+    assert_eq!(first.unwrap_err().kind, ErrorKind::Unavailable);
+    let (second, ()) = tokio::join!(c.quote(&req), async {
+        handle
+            .next_call()
+            .await
+            .unwrap()
+            .answer_quote(Ok(vec![rate("5.00")]));
+    });
+    assert_eq!(second.unwrap().len(), 1);
+    assert_eq!(handle.calls_made(), 2);
+    assert_eq!(cache.stats().errors, 1);
+}
+
+fn rate(total: &str) -> Rate {
+    Rate::new(
+        CarrierId::new("mock").unwrap(),
+        "STD",
+        "Mock Standard",
+        Money::parse(total, "USD").unwrap(),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn stale_rates_are_served_when_the_carrier_fails_if_enabled() {
+    let req = request();
+    let (mock, handle) = MockCarrier::pair();
+    let mock: Arc<dyn Carrier> = Arc::new(mock);
+    let options = CacheOptions {
+        serve_stale_on_error: true,
+        ..CacheOptions::default()
+    };
+    let cache = Arc::new(QuoteCache::new(options));
+    let scope: Arc<str> = "z/m".into();
+    let key = || cache.key(&mock.info().id, &scope, &req);
+    let (first, ()) = tokio::join!(cache.get_or_load(key(), || mock.quote(&req)), async {
+        handle
+            .next_call()
+            .await
+            .unwrap()
+            .answer_quote(Ok(vec![rate("5.00")]));
+    });
+    assert_eq!(first.unwrap().1, CacheSource::Miss);
+    tokio::time::advance(Duration::from_secs(601)).await;
+    let (second, ()) = tokio::join!(cache.get_or_load(key(), || mock.quote(&req)), async {
+        handle
+            .next_call()
+            .await
+            .unwrap()
+            .fail(Error::new(ErrorKind::Timeout, "no answer"));
+    });
+    let (rates, source) = second.unwrap();
+    assert_eq!(source, CacheSource::Stale);
+    assert_eq!(rates[0].total.amount.to_string(), "5.00");
+    assert_eq!(cache.stats().stale, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_stale_serving_the_error_comes_through() {
+    let req = request();
+    let (mock, handle) = MockCarrier::pair();
+    let (c, _) = cached(Arc::new(mock), CacheOptions::default());
+    let (_, ()) = tokio::join!(c.quote(&req), async {
+        handle
+            .next_call()
+            .await
+            .unwrap()
+            .answer_quote(Ok(vec![rate("5.00")]));
+    });
+    tokio::time::advance(Duration::from_secs(601)).await;
+    let (second, ()) = tokio::join!(c.quote(&req), async {
+        handle
+            .next_call()
+            .await
+            .unwrap()
+            .fail(Error::new(ErrorKind::Timeout, "no answer"));
+    });
+    let err = second.unwrap_err();
+    assert_eq!(
+        (err.kind, err.carrier.unwrap().as_str()),
+        (ErrorKind::Timeout, "mock")
+    );
+}
+
+#[tokio::test]
+async fn concurrent_identical_misses_coalesce() {
+    let req = request();
+    let (mock, handle) = MockCarrier::pair();
+    let (c, cache) = cached(Arc::new(mock), CacheOptions::default());
+    let quotes = futures::future::join_all((0..50).map(|_| c.quote(&req)));
+    let (results, ()) = tokio::join!(quotes, async {
+        let call = handle.next_call().await.unwrap();
+        // Let every other caller reach the cache and wait on this one call.
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        call.answer_quote(Ok(vec![rate("5.00")]));
+    });
+    assert!(results.iter().all(|r| r.is_ok()));
+    assert_eq!(handle.calls_made(), 1);
+    let s = cache.stats();
+    assert_eq!((s.misses, s.coalesced + s.hits), (1, 49));
+}
