@@ -59,7 +59,8 @@ pub fn error_from_body(status: u16, body: &Value, what: &str) -> Error {
     if error.kind == ErrorKind::Parse && (200..300).contains(&status) {
         // A success status with an error body: the carrier refused.
         return Error::new(ErrorKind::Rejected, error.message)
-            .with_code(error.code.unwrap_or_default());
+            .with_code(error.code.unwrap_or_default())
+            .with_carrier(&carrier());
     }
     error.with_carrier(&carrier())
 }
@@ -198,6 +199,17 @@ mod tests {
         let e = err(500, "");
         assert_eq!(e.kind, ErrorKind::Unavailable);
         assert_eq!(e.retry_after_ms, None);
+    }
+
+    #[test]
+    fn an_error_body_with_a_success_status_is_a_refusal() {
+        let e = err(
+            200,
+            r#"{"error":{"code":"200","errors":[{"code":"030020","title":"No valid rates for these parameters."}]}}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Rejected);
+        assert_eq!(e.code.as_deref(), Some("030020"));
+        assert_eq!(e.carrier.as_ref().unwrap().as_str(), "usps");
     }
 
     #[test]
