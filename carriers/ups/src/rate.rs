@@ -29,6 +29,11 @@ pub fn request_option(request: &RateRequest) -> &'static str {
 
 /// The rating request for `request`.
 pub fn build_rate(config: &UpsConfig, request: &RateRequest) -> Result<HttpRequest, Error> {
+    build_checked(config, request).map_err(|e| e.with_carrier(&crate::carrier_id()))
+}
+
+fn build_checked(config: &UpsConfig, request: &RateRequest) -> Result<HttpRequest, Error> {
+    request.validate()?;
     if request.parcels.len() > MAX_PACKAGES {
         return Err(Error::invalid_request(
             "parcels",

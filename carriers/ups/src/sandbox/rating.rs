@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, Weekday};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
+use shipmux_core::model::country::is_iso_country;
 use shipmux_core::{Dimensions, LengthUnit, Weight, WeightUnit};
 use shipmux_sandbox::price::{self, Package, Place, PriceQuote, Shipment};
 use shipmux_sandbox::tracking::default_base_date;
@@ -180,6 +181,22 @@ fn parse_request(request: &Value, shop: bool) -> Result<Parsed, Refusal> {
         .ok_or_else(|| bad("120101", "Missing or invalid Shipper CountryCode."))?;
     let to_country = text_at(ship_to, &["Address", "CountryCode"])
         .ok_or_else(|| bad("120201", "Missing or invalid ShipTo CountryCode."))?;
+    for (country, code, message) in [
+        (
+            &shipper_country,
+            "120101",
+            "Missing or invalid Shipper CountryCode.",
+        ),
+        (
+            &to_country,
+            "120201",
+            "Missing or invalid ShipTo CountryCode.",
+        ),
+    ] {
+        if !is_iso_country(&country.to_ascii_uppercase()) {
+            return Err(bad(code, message));
+        }
+    }
     let from = at(shipment, &["ShipFrom", "Address"]).or_else(|| at(shipper, &["Address"]));
     let from_country = from
         .and_then(|a| text(a.get("CountryCode")))
