@@ -31,6 +31,7 @@
 
 pub mod cache;
 pub mod fanout;
+pub mod host;
 pub mod http;
 pub mod layers;
 pub mod orders;
@@ -39,6 +40,7 @@ pub mod resilience;
 
 pub use cache::{CacheOptions, CacheSource, CacheStats, CachedCarrier, QuoteCache};
 pub use fanout::{FanOutOptions, FanOutQuote, Stragglers, quote_all, quote_all_with};
+pub use host::{Host, HostBuilder, HostOptions};
 pub use http::{DriverOptions, HttpCarrier, HttpCarrierOptions, HttpDriver};
 pub use registry::Registry;
 pub use resilience::{

@@ -1,0 +1,341 @@
+//! `Host`: carriers, shipping rules and the quote cache together — quotes, checkout quotes,
+//! tracking.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::join_all;
+use shipmux_core::checkout::{
+    Checkout, CheckoutQuote, Consignment, ConsignmentQuote, ShippingOption,
+};
+use shipmux_core::rules::{MethodOutcome, RealTimeQuery, ZoneMatcher};
+use shipmux_core::{
+    Carrier, CarrierId, Error, ErrorKind, Rate, RateRequest, Result, Tracking, TrackingNumber,
+};
+use tokio::time::Instant;
+
+use crate::cache::{CacheOptions, QuoteCache};
+use crate::fanout::{CarrierQuote, FanOutQuote, Stragglers};
+use crate::registry::Registry;
+
+/// How the host answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostOptions {
+    /// Every quote (plain or checkout) answers within this, with whatever arrived.
+    pub quote_deadline: Duration,
+    /// What happens to carriers still working at the deadline.
+    pub stragglers: Stragglers,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        HostOptions {
+            quote_deadline: Duration::from_secs(5),
+            stragglers: Stragglers::Cancel,
+        }
+    }
+}
+
+/// The shipmux host. Cheap to share in an `Arc`; every method takes `&self`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use shipmux_core::{testkit::TableCarrier, checkout::Checkout};
+/// use shipmux_host::{Host, Registry};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let mut registry = Registry::new();
+/// registry.register(Arc::new(TableCarrier::example())).unwrap();
+/// let rules = serde_json::from_str(r#"{"zones": [{"id": "us", "name": "US", "type": "country",
+///   "locations": [{"country": "US"}],
+///   "methods": [{"id": "flat", "name": "Flat", "type": "per_order", "rate": "8.00"},
+///               {"id": "rt", "name": "Table", "type": "real_time", "carrier": "table"}]}]}"#).unwrap();
+/// let host = Host::builder(registry).rules(rules).build();
+/// let checkout = Checkout::from_json(r#"{"origin": {"country": "US", "postal_code": "90210"},
+///   "currency": "USD",
+///   "line_items": [{"id": "li-1", "quantity": 1, "unit_price": "20.00",
+///                   "weight": {"value": "2", "unit": "lb"}}],
+///   "consignments": [{"id": "c1", "address": {"country": "US", "postal_code": "10001"},
+///                     "line_items": [{"item_id": "li-1", "quantity": 1}]}]}"#).unwrap();
+/// let quote = host.quote_checkout(&checkout).await.unwrap();
+/// assert_eq!(quote.consignments[0].options.len(), 3); // flat + ground + express
+/// # });
+/// ```
+pub struct Host {
+    registry: Registry,
+    rules: ZoneMatcher,
+    cache: Arc<QuoteCache>,
+    options: HostOptions,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("carriers", &self.registry)
+            .field("zones", &self.rules.zones().len())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Host`].
+#[derive(Debug)]
+pub struct HostBuilder {
+    registry: Registry,
+    rules: ZoneMatcher,
+    cache: Option<Arc<QuoteCache>>,
+    options: HostOptions,
+}
+
+impl HostBuilder {
+    /// Shipping rules for checkouts (none by default: every consignment has no zone).
+    pub fn rules(mut self, rules: ZoneMatcher) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// A cache built from `options`.
+    pub fn cache_options(mut self, options: CacheOptions) -> Self {
+        self.cache = Some(Arc::new(QuoteCache::new(options)));
+        self
+    }
+
+    /// A cache shared with others.
+    pub fn cache(mut self, cache: Arc<QuoteCache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Deadline and straggler policy.
+    pub fn options(mut self, options: HostOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The host.
+    pub fn build(self) -> Host {
+        Host {
+            registry: self.registry,
+            rules: self.rules,
+            cache: self
+                .cache
+                .unwrap_or_else(|| Arc::new(QuoteCache::new(CacheOptions::default()))),
+            options: self.options,
+        }
+    }
+}
+
+impl Host {
+    /// A builder over `registry`.
+    pub fn builder(registry: Registry) -> HostBuilder {
+        HostBuilder {
+            registry,
+            rules: ZoneMatcher::default(),
+            cache: None,
+            options: HostOptions::default(),
+        }
+    }
+
+    /// The carriers.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The shipping rules.
+    pub fn rules(&self) -> &ZoneMatcher {
+        &self.rules
+    }
+
+    /// The quote cache.
+    pub fn cache(&self) -> &Arc<QuoteCache> {
+        &self.cache
+    }
+
+    /// The options.
+    pub fn options(&self) -> HostOptions {
+        self.options
+    }
+
+    /// Quotes `request` with every carrier (through the cache) within the quote deadline.
+    pub async fn quote(&self, request: &RateRequest) -> Result<FanOutQuote> {
+        request.validate()?;
+        let due = Instant::now() + self.options.quote_deadline;
+        let scope: Arc<str> = Arc::from("");
+        let calls = self.registry.all().into_iter().map(|carrier| {
+            let scope = scope.clone();
+            async move {
+                let id = carrier.info().id.clone();
+                let result = self
+                    .quote_cached(carrier, scope, request.clone(), due)
+                    .await
+                    .map(|rates| rates.as_ref().clone());
+                CarrierQuote {
+                    carrier: id,
+                    result,
+                }
+            }
+        });
+        Ok(FanOutQuote {
+            carriers: join_all(calls).await,
+        })
+    }
+
+    /// Tracks `number` with carrier `carrier`.
+    pub async fn track(&self, carrier: &str, number: &TrackingNumber) -> Result<Tracking> {
+        self.registry.require(carrier)?.track(number).await
+    }
+
+    /// One carrier's rates for `request` through the cache under `scope`, by `due`.
+    async fn quote_cached(
+        &self,
+        carrier: Arc<dyn Carrier>,
+        scope: Arc<str>,
+        request: RateRequest,
+        due: Instant,
+    ) -> Result<Arc<Vec<Rate>>> {
+        let id = carrier.info().id.clone();
+        let key = self.cache.key(&id, &scope, &request);
+        let cache = self.cache.clone();
+        let work = async move {
+            cache
+                .get_or_load(key, || carrier.quote(&request))
+                .await
+                .map(|(rates, _)| rates)
+        };
+        let late = || {
+            Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "no answer within the {} ms quote deadline",
+                    self.options.quote_deadline.as_millis()
+                ),
+            )
+        };
+        let result = match self.options.stragglers {
+            Stragglers::Cancel => tokio::time::timeout_at(due, work)
+                .await
+                .unwrap_or_else(|_| Err(late())),
+            Stragglers::Finish => match tokio::time::timeout_at(due, tokio::spawn(work)).await {
+                Ok(Ok(result)) => result,
+                Ok(Err(join)) => Err(Error::new(
+                    ErrorKind::Unavailable,
+                    format!("the quote task failed: {join}"),
+                )),
+                Err(_) => Err(late()),
+            },
+        };
+        result.map_err(|e| e.with_carrier(&id))
+    }
+
+    /// Shipping options for every consignment of `checkout` (DESIGN.md §3 `CheckoutQuote`).
+    ///
+    /// Per consignment: the most specific zone for its address; the zone's methods — static
+    /// ones priced locally, real-time ones by packing the items into parcels and asking the
+    /// carrier (through fan-out and the cache, all methods of all consignments at once, within
+    /// the quote deadline), each rate priced with markup and handling fees. A carrier that
+    /// fails adds one error to the consignment and removes only its own options. Options are
+    /// sorted cheapest first. Only an invalid checkout is an `Err`.
+    pub async fn quote_checkout(&self, checkout: &Checkout) -> Result<CheckoutQuote> {
+        checkout.validate()?;
+        let due = Instant::now() + self.options.quote_deadline;
+        let consignments = checkout
+            .consignments
+            .iter()
+            .map(|c| self.quote_consignment(checkout, c, due));
+        let consignments = join_all(consignments)
+            .await
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CheckoutQuote { consignments })
+    }
+
+    async fn quote_consignment(
+        &self,
+        checkout: &Checkout,
+        consignment: &Consignment,
+        due: Instant,
+    ) -> Result<ConsignmentQuote> {
+        let zone = match self.rules.zone_for(&consignment.address) {
+            Ok(zone) => zone,
+            Err(none) => {
+                let mut quote = ConsignmentQuote::new(&consignment.id, None);
+                quote.errors.push(Error::from(none));
+                return Ok(quote);
+            }
+        };
+        let summary = checkout.summarize(consignment)?;
+        let mut quote = ConsignmentQuote::new(&consignment.id, Some(&zone.name));
+        let mut real_time = Vec::new();
+        for offer in zone.offers(&summary) {
+            match offer.outcome {
+                MethodOutcome::Static(priced) => quote.options.push(ShippingOption::flat(
+                    &offer.method_id,
+                    &offer.method_name,
+                    priced.cost,
+                )),
+                MethodOutcome::RealTime(query) => real_time.push((offer.method_id, query)),
+                MethodOutcome::Unavailable(_) => {}
+            }
+        }
+        let asks = real_time.iter().map(|(method_id, query)| {
+            let scope: Arc<str> = Arc::from(format!("{}/{}", zone.id, method_id));
+            self.ask_carrier(checkout, consignment, method_id, query, scope, due)
+        });
+        let mut failed: Vec<CarrierId> = Vec::new();
+        for (answer, (_, query)) in join_all(asks).await.into_iter().zip(&real_time) {
+            match answer {
+                Ok(options) => quote.options.extend(options),
+                Err(e) => {
+                    // One error per carrier, however many of its methods failed.
+                    if !failed.contains(&query.carrier) {
+                        failed.push(query.carrier.clone());
+                        quote.errors.push(e.with_carrier(&query.carrier));
+                    }
+                }
+            }
+        }
+        quote.options.sort_by_key(|o| o.cost.amount);
+        Ok(quote)
+    }
+
+    async fn ask_carrier(
+        &self,
+        checkout: &Checkout,
+        consignment: &Consignment,
+        method_id: &str,
+        query: &RealTimeQuery,
+        scope: Arc<str>,
+        due: Instant,
+    ) -> Result<Vec<ShippingOption>> {
+        let carrier = self.registry.get(&query.carrier).cloned().ok_or_else(|| {
+            Error::config(format!(
+                "method `{method_id}` uses carrier `{}`, which is not configured",
+                query.carrier
+            ))
+        })?;
+        let parcels = query.packing.pack(&checkout.items_to_pack(consignment))?;
+        if parcels.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut request = RateRequest {
+            origin: checkout.origin.clone(),
+            destination: consignment.address.clone(),
+            parcels,
+            services: None,
+            ship_date: None,
+        };
+        if let Some(services) = &query.services {
+            request = request.with_services(services.iter().cloned());
+        }
+        request.validate()?;
+        let rates = self.quote_cached(carrier, scope, request, due).await?;
+        rates
+            .iter()
+            .filter(|rate| query.allows(rate))
+            .map(|rate| {
+                let cost = query.pricing.cost(rate)?;
+                Ok(ShippingOption::from_rate(method_id, rate, cost))
+            })
+            .collect()
+    }
+}
