@@ -4,7 +4,7 @@ use shipmux_core::{ServiceInfo, Status};
 
 /// FedEx service types with their names (CONTRACTS.md §2.4). A rate's name comes from the
 /// response's `serviceName`; this table names services in `info()` and when a reply has none.
-pub const SERVICES: [(&str, &str); 23] = [
+pub const SERVICES: [(&str, &str); 25] = [
     ("FEDEX_GROUND", "FedEx Ground®"),
     ("GROUND_HOME_DELIVERY", "FedEx Home Delivery®"),
     ("SMART_POST", "FedEx Ground® Economy"),
@@ -43,6 +43,8 @@ pub const SERVICES: [(&str, &str); 23] = [
     ("SAME_DAY", "FedEx SameDay®"),
     ("SAME_DAY_CITY", "FedEx SameDay® City"),
     ("FEDEX_PRIORITY", "FedEx Priority"),
+    ("FEDEX_FREIGHT_PRIORITY", "FedEx Freight® Priority"),
+    ("FEDEX_FREIGHT_ECONOMY", "FedEx Freight® Economy"),
 ];
 
 /// The name of a service type, if we know it.
