@@ -29,7 +29,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod builtin;
 pub mod cache;
+pub mod config;
 pub mod fanout;
 pub mod host;
 pub mod http;
@@ -38,7 +40,9 @@ pub mod orders;
 pub mod registry;
 pub mod resilience;
 
+pub use builtin::{host_from_config, registry_from_config};
 pub use cache::{CacheOptions, CacheSource, CacheStats, CachedCarrier, QuoteCache};
+pub use config::Config;
 pub use fanout::{FanOutOptions, FanOutQuote, Stragglers, quote_all, quote_all_with};
 pub use host::{Host, HostBuilder, HostOptions};
 pub use http::{DriverOptions, HttpCarrier, HttpCarrierOptions, HttpDriver};

@@ -1,0 +1,408 @@
+//! The host's TOML configuration: carriers (credentials from environment variables), rate
+//! limits, timeouts, cache, shipping rules, plugins.
+//!
+//! ```toml
+//! [host]
+//! quote_deadline_ms = 3000
+//! stragglers = "finish"          # or "cancel" (default)
+//!
+//! [cache]
+//! capacity = 10000
+//! ttl_secs = 600
+//! serve_stale_on_error = true
+//! ttl_per_carrier = { usps = 300 }
+//!
+//! [carriers.ups]                 # the table name is the kind unless `kind` says otherwise
+//! client_id_env = "UPS_CLIENT_ID"           # `<field>_env`: the value comes from that variable
+//! client_secret_env = "UPS_CLIENT_SECRET"
+//! account_number = "A1B2C3"
+//! base_url = "https://wwwcie.ups.com"
+//! rate_limit = "10/s burst 20"
+//! timeout_ms = 5000
+//!
+//! [[plugins]]
+//! path = "target/release/libshipmux_canadapost.so"
+//! rate_limit = "5/s"
+//! config = { username_env = "CANADAPOST_USERNAME", password_env = "CANADAPOST_PASSWORD" }
+//!
+//! [rules]
+//! file = "rules.json"            # shipmux rules JSON: {"zones": [...]}
+//! # or a BigCommerce store's export:
+//! # bigcommerce_zones = "zones.json"
+//! # bigcommerce_methods = { "1" = "zone-1-methods.json" }
+//! # weight_unit = "lb"
+//! ```
+//!
+//! Carrier-specific fields go to that carrier's own config type (`UpsConfig`, …) after every
+//! `<field>_env` is replaced by the variable's value; relative paths are relative to the
+//! config file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use shipmux_core::rules::{BigCommerceImport, ZoneMatcher};
+use shipmux_core::{CarrierId, Error, Result, WeightUnit};
+
+use crate::cache::CacheOptions;
+use crate::fanout::Stragglers;
+use crate::host::HostOptions;
+use crate::resilience::RateLimit;
+
+/// The whole configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Deadlines and straggler policy.
+    #[serde(default)]
+    pub host: HostSection,
+    /// The quote cache.
+    #[serde(default)]
+    pub cache: CacheSection,
+    /// Built-in carriers by id.
+    #[serde(default)]
+    pub carriers: BTreeMap<String, CarrierSection>,
+    /// Carrier plugins to load.
+    #[serde(default)]
+    pub plugins: Vec<PluginSection>,
+    /// Shipping rules for checkouts.
+    #[serde(default)]
+    pub rules: Option<RulesSection>,
+    /// The folder relative paths are read from (the config file's folder).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+/// `[host]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HostSection {
+    /// Quote deadline in milliseconds.
+    pub quote_deadline_ms: u64,
+    /// What happens to carriers still working at the deadline.
+    pub stragglers: Stragglers,
+}
+
+impl Default for HostSection {
+    fn default() -> Self {
+        HostSection {
+            quote_deadline_ms: 5000,
+            stragglers: Stragglers::Cancel,
+        }
+    }
+}
+
+/// `[cache]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheSection {
+    /// Most entries.
+    pub capacity: u64,
+    /// Freshness in seconds.
+    pub ttl_secs: u64,
+    /// Per-carrier freshness in seconds.
+    pub ttl_per_carrier: BTreeMap<String, u64>,
+    /// Serve the last good answer when a carrier fails.
+    pub serve_stale_on_error: bool,
+    /// How old a stale answer may be, in seconds.
+    pub max_stale_secs: u64,
+}
+
+impl Default for CacheSection {
+    fn default() -> Self {
+        let d = CacheOptions::default();
+        CacheSection {
+            capacity: d.capacity,
+            ttl_secs: d.ttl.as_secs(),
+            ttl_per_carrier: BTreeMap::new(),
+            serve_stale_on_error: d.serve_stale_on_error,
+            max_stale_secs: d.max_stale.as_secs(),
+        }
+    }
+}
+
+/// How the host calls one carrier account (shared by built-ins and plugins).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallSettings {
+    /// Requests allowed, e.g. `"10/s burst 20"` (FedEx defaults to `1400/10s`).
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// Deadline of a whole call, in milliseconds.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    /// Deadline of one HTTP attempt, in milliseconds.
+    #[serde(default)]
+    pub attempt_timeout_ms: Option<u64>,
+    /// Attempts per request including the first.
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+}
+
+/// `[carriers.<id>]`: host settings plus the carrier's own fields.
+#[derive(Clone, Deserialize)]
+pub struct CarrierSection {
+    /// Which built-in carrier (`ups`, `fedex`, `usps`, `canadapost`); defaults to the table name.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Set `false` to keep the section but not use the carrier.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Rate limit and deadlines.
+    #[serde(flatten)]
+    pub call: CallSettingsFlat,
+    /// Everything else: the carrier's own config (`<field>_env` read from the environment).
+    #[serde(flatten)]
+    pub settings: toml::Table,
+}
+
+/// [`CallSettings`] as flattened fields of a carrier section.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CallSettingsFlat {
+    /// See [`CallSettings::rate_limit`].
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// See [`CallSettings::timeout_ms`].
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    /// See [`CallSettings::attempt_timeout_ms`].
+    #[serde(default)]
+    pub attempt_timeout_ms: Option<u64>,
+    /// See [`CallSettings::max_attempts`].
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
+}
+
+impl From<&CallSettingsFlat> for CallSettings {
+    fn from(f: &CallSettingsFlat) -> Self {
+        CallSettings {
+            rate_limit: f.rate_limit,
+            timeout_ms: f.timeout_ms,
+            attempt_timeout_ms: f.attempt_timeout_ms,
+            max_attempts: f.max_attempts,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[[plugins]]`: a carrier plugin library and its config.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginSection {
+    /// The `.so` / `.dylib` / `.dll`.
+    pub path: PathBuf,
+    /// The plugin's config (`<field>_env` read from the environment).
+    #[serde(default)]
+    pub config: toml::Table,
+    /// Rate limit of the plugin carrier's account.
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// Deadline of a whole call, in milliseconds.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+/// `[rules]`: where zones and methods come from.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSection {
+    /// shipmux rules JSON (`{"zones": [...]}`).
+    #[serde(default)]
+    pub file: Option<PathBuf>,
+    /// BigCommerce `GET /shipping/zones` JSON.
+    #[serde(default)]
+    pub bigcommerce_zones: Option<PathBuf>,
+    /// BigCommerce methods JSON per zone id.
+    #[serde(default)]
+    pub bigcommerce_methods: BTreeMap<String, PathBuf>,
+    /// The store's weight unit for BigCommerce weight ranges (`lb` by default).
+    #[serde(default)]
+    pub weight_unit: Option<String>,
+}
+
+fn is_sensitive(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    !k.ends_with("_env")
+        && ["secret", "password", "token", "key", "username"]
+            .iter()
+            .any(|s| k.contains(s))
+}
+
+struct RedactedTable<'a>(&'a toml::Table);
+
+impl fmt::Debug for RedactedTable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (k, v) in self.0 {
+            if is_sensitive(k) {
+                map.entry(k, &"[redacted]");
+            } else if let toml::Value::Table(t) = v {
+                map.entry(k, &RedactedTable(t));
+            } else {
+                map.entry(k, v);
+            }
+        }
+        map.finish()
+    }
+}
+
+impl fmt::Debug for CarrierSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CarrierSection")
+            .field("kind", &self.kind)
+            .field("enabled", &self.enabled)
+            .field("call", &self.call)
+            .field("settings", &RedactedTable(&self.settings))
+            .finish()
+    }
+}
+
+impl fmt::Debug for PluginSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PluginSection")
+            .field("path", &self.path)
+            .field("config", &RedactedTable(&self.config))
+            .field("rate_limit", &self.rate_limit)
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Reads a config file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Config> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::config(format!("cannot read config file {}: {e}", path.display()))
+        })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::from_toml(&text, base)
+    }
+
+    /// Parses config text; relative paths resolve against `base_dir`.
+    pub fn from_toml(text: &str, base_dir: impl Into<PathBuf>) -> Result<Config> {
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| Error::config(format!("config: {e}")))?;
+        config.base_dir = base_dir.into();
+        for id in config.carriers.keys() {
+            CarrierId::new(id)
+                .map_err(|e| Error::config(format!("carriers.{id}: {}", e.message)))?;
+        }
+        Ok(config)
+    }
+
+    /// Host options from `[host]`.
+    pub fn host_options(&self) -> HostOptions {
+        HostOptions {
+            quote_deadline: Duration::from_millis(self.host.quote_deadline_ms),
+            stragglers: self.host.stragglers,
+        }
+    }
+
+    /// Cache options from `[cache]`.
+    pub fn cache_options(&self) -> Result<CacheOptions> {
+        let mut ttl_per_carrier = std::collections::HashMap::new();
+        for (id, secs) in &self.cache.ttl_per_carrier {
+            let id = CarrierId::new(id)
+                .map_err(|e| Error::config(format!("cache.ttl_per_carrier.{id}: {}", e.message)))?;
+            ttl_per_carrier.insert(id, Duration::from_secs(*secs));
+        }
+        Ok(CacheOptions {
+            capacity: self.cache.capacity,
+            ttl: Duration::from_secs(self.cache.ttl_secs),
+            ttl_per_carrier,
+            serve_stale_on_error: self.cache.serve_stale_on_error,
+            max_stale: Duration::from_secs(self.cache.max_stale_secs),
+            ..CacheOptions::default()
+        })
+    }
+
+    /// A path from the config, resolved against the config file's folder.
+    pub fn resolve_path(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base_dir.join(path)
+        }
+    }
+
+    /// The shipping rules from `[rules]` (no zones when absent).
+    pub fn load_rules(&self) -> Result<ZoneMatcher> {
+        let Some(rules) = &self.rules else {
+            return Ok(ZoneMatcher::default());
+        };
+        let read = |p: &Path| {
+            let p = self.resolve_path(p);
+            std::fs::read_to_string(&p)
+                .map_err(|e| Error::config(format!("rules: cannot read {}: {e}", p.display())))
+        };
+        match (&rules.file, &rules.bigcommerce_zones) {
+            (Some(_), Some(_)) => Err(Error::config(
+                "rules: give either `file` or `bigcommerce_zones`, not both",
+            )),
+            (Some(file), None) => serde_json::from_str(&read(file)?)
+                .map_err(|e| Error::config(format!("rules.file: {e}"))),
+            (None, Some(zones)) => {
+                let unit = match rules.weight_unit.as_deref() {
+                    None => WeightUnit::Lb,
+                    Some(u) => WeightUnit::parse(u).ok_or_else(|| {
+                        Error::config(format!("rules.weight_unit: unknown unit `{u}`"))
+                    })?,
+                };
+                let zones = read(zones)?;
+                let methods = rules
+                    .bigcommerce_methods
+                    .iter()
+                    .map(|(id, p)| Ok((id.clone(), read(p)?)))
+                    .collect::<Result<Vec<_>>>()?;
+                BigCommerceImport::new(unit).rules(
+                    &zones,
+                    methods
+                        .iter()
+                        .map(|(id, json)| (id.as_str(), json.as_str())),
+                )
+            }
+            (None, None) => Ok(ZoneMatcher::default()),
+        }
+    }
+}
+
+/// Turns a carrier's TOML fields into JSON for its config type, replacing every
+/// `<field>_env = "VAR"` by `<field> = <value of VAR>`. A missing variable is a `config` error
+/// naming the variable (never a value).
+pub fn resolve_env(
+    section: &str,
+    table: &toml::Table,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    for (key, value) in table {
+        match (key.strip_suffix("_env"), value) {
+            (Some(field), toml::Value::String(var)) => {
+                let v = lookup(var).filter(|v| !v.is_empty()).ok_or_else(|| {
+                    Error::config(format!(
+                        "{section}.{key}: environment variable {var} is not set"
+                    ))
+                })?;
+                out.insert(field.to_string(), serde_json::Value::String(v));
+            }
+            (_, toml::Value::Table(inner)) => {
+                out.insert(
+                    key.clone(),
+                    resolve_env(&format!("{section}.{key}"), inner, lookup)?,
+                );
+            }
+            _ => {
+                let v = serde_json::to_value(value)
+                    .map_err(|e| Error::config(format!("{section}.{key}: {e}")))?;
+                out.insert(key.clone(), v);
+            }
+        }
+    }
+    Ok(serde_json::Value::Object(out))
+}
