@@ -1,0 +1,99 @@
+//! `shipmux carriers`: built-in carriers and loaded plugins, with their capabilities.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde::Serialize;
+use shipmux_core::{Capabilities, CarrierId, CarrierInfo};
+
+use super::args::SANDBOX_CARRIERS;
+use super::error::CliError;
+use super::fleet::{missing_plugin_note, sandbox_protocol};
+use super::output::{print_json, print_text, table};
+
+/// Flags of `shipmux carriers`.
+#[derive(Debug, Args)]
+pub struct CarriersArgs {
+    /// Host configuration (TOML); default: the built-ins and the Canada Post plugin.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One line of the listing.
+#[derive(Debug, Serialize)]
+struct Listed {
+    id: CarrierId,
+    name: String,
+    /// `built-in` or the plugin file.
+    origin: String,
+    capabilities: Capabilities,
+    services: Vec<shipmux_core::ServiceInfo>,
+}
+
+impl Listed {
+    fn new(info: CarrierInfo, origin: String) -> Self {
+        Listed {
+            id: info.id,
+            name: info.name,
+            origin,
+            capabilities: info.capabilities,
+            services: info.services,
+        }
+    }
+}
+
+/// Lists the carriers.
+pub async fn run(args: CarriersArgs) -> Result<ExitCode, CliError> {
+    if args.config.is_some() {
+        return Err(CliError::usage("carriers --config: not built yet"));
+    }
+    let mut listed = Vec::new();
+    for id in SANDBOX_CARRIERS {
+        let id = CarrierId::from_static(id);
+        match sandbox_protocol(&id, "http://127.0.0.1:1")? {
+            Some((protocol, origin)) => listed.push(Listed::new(protocol.info(), origin)),
+            None => eprintln!("{}", missing_plugin_note()),
+        }
+    }
+    if args.json {
+        print_json(&listed)?;
+    } else {
+        print_text(&render(&listed))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(listed: &[Listed]) -> String {
+    let yes = |b: bool| if b { "yes" } else { "-" }.to_string();
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                c.name.clone(),
+                yes(c.capabilities.rates),
+                yes(c.capabilities.tracking),
+                if c.capabilities.tracking_batch > 1 {
+                    c.capabilities.tracking_batch.to_string()
+                } else {
+                    "-".to_string()
+                },
+                yes(c.capabilities.international),
+                yes(c.capabilities.transit_times),
+                c.services.len().to_string(),
+                c.origin.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "carrier", "name", "rates", "tracking", "batch", "intl", "transit", "services", "from",
+        ],
+        &rows,
+        &[4, 7],
+    )
+}

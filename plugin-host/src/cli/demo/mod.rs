@@ -1,0 +1,115 @@
+//! `shipmux demo`: embedded sandboxes, a sample two-consignment checkout through a store's
+//! zones and methods, a table of options — then the same again, answered by the cache.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use shipmux_core::checkout::Checkout;
+use shipmux_core::{Address, CarrierId, Parcel, RateRequest, Weight, WeightUnit};
+use shipmux_host::{CacheOptions, HostOptions, HttpCarrierOptions, HttpDriver};
+
+use super::args::SimulationArgs;
+use super::checkout::{bigcommerce_zones, render};
+use super::error::CliError;
+use super::fleet::start_sandbox_fleet;
+use super::output::print_text;
+use super::setup::host_over;
+
+/// The demo store's shipping setup, as BigCommerce's V2 API returns it (zones, each with its
+/// methods): a US zone with a flat rate and UPS/FedEx/USPS real-time methods, a Canada zone.
+pub const STORE_ZONES: &str = include_str!("store_zones.json");
+
+/// The demo checkout: two mugs to New York, a poster to Toronto, from Beverly Hills.
+pub const CHECKOUT: &str = include_str!("checkout.json");
+
+/// Flags of `shipmux demo` (none: it needs no setup).
+#[derive(Debug, Args)]
+pub struct DemoArgs {}
+
+/// Runs the demo.
+pub async fn run(_args: DemoArgs) -> Result<ExitCode, CliError> {
+    let checkout = Checkout::from_json(CHECKOUT)?;
+    let rules = bigcommerce_zones(STORE_ZONES, WeightUnit::Lb)?;
+    let driver = HttpDriver::new()?;
+    let fleet = start_sandbox_fleet(&[], &SimulationArgs::default(), &driver, |_| {
+        HttpCarrierOptions::default()
+    })
+    .await?;
+    let mut out = String::from("Carrier sandboxes on loopback (each speaks its carrier's API):\n");
+    for c in &fleet.carriers {
+        out.push_str(&format!(
+            "  {:<11} {}  ({})\n",
+            c.id.as_str(),
+            c.base_url,
+            c.origin
+        ));
+    }
+    for note in &fleet.notes {
+        out.push_str(&format!("  {note}\n"));
+    }
+    print_text(&out)?;
+    let host = host_over(
+        fleet.carriers(),
+        rules,
+        CacheOptions::default(),
+        HostOptions {
+            quote_deadline: Duration::from_secs(5),
+            ..HostOptions::default()
+        },
+    )?;
+
+    print_text(&format!(
+        "\nCheckout from {}: 2 mugs to New York, 1 poster to Toronto\n\n",
+        place(&checkout.origin)
+    ))?;
+    for pass in ["first quote (carriers asked)", "same checkout again"] {
+        let before = host.cache().stats();
+        let started = Instant::now();
+        let quote = host.quote_checkout(&checkout).await?;
+        let took = started.elapsed();
+        let after = host.cache().stats();
+        print_text(&format!("== {pass}\n\n{}", render(&quote)))?;
+        print_text(&format!(
+            "answered in {:.1} ms — cache: {} hits, {} misses, {} coalesced\n\n",
+            took.as_secs_f64() * 1000.0,
+            after.hits - before.hits,
+            after.misses - before.misses,
+            after.coalesced - before.coalesced,
+        ))?;
+    }
+
+    let canadapost = CarrierId::from_static("canadapost");
+    if let Some(plugin) = fleet.carriers.iter().find(|c| c.id == canadapost) {
+        // Canada Post ships from Canada only, so the plugin gets a Canadian parcel of its own.
+        let request = RateRequest::new(
+            Address::new("CA", "K1A 0B1").with_city("Ottawa"),
+            Address::new("CA", "M5V 3L9").with_city("Toronto"),
+            vec![Parcel::new(Weight::kg(1.into()))],
+        )?;
+        print_text(&format!(
+            "== Canada Post plugin ({}): 1 kg, Ottawa → Toronto\n\n",
+            plugin.origin
+        ))?;
+        match plugin.carrier.quote(&request).await {
+            Ok(rates) => {
+                let rates: Vec<_> = rates.iter().collect();
+                print_text(&super::quote::render(&rates, &[]))?;
+            }
+            Err(e) => print_text(&format!("error: {e}\n"))?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn place(a: &Address) -> String {
+    [
+        a.city.as_deref(),
+        a.region.as_deref(),
+        a.postal_code.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
+}

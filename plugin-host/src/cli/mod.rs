@@ -1,0 +1,146 @@
+//! The `shipmux` command line: one file per command, plus the pieces they share.
+
+mod args;
+mod carriers;
+mod checkout;
+mod connect;
+mod decode;
+mod demo;
+mod error;
+#[allow(dead_code)] // used by loadtest (next)
+mod fleet;
+mod loadtest;
+mod output;
+mod plugin;
+mod plugin_path;
+mod quote;
+mod sandbox;
+#[allow(dead_code)] // used by loadtest (next)
+mod sandboxes;
+#[allow(dead_code)] // used by loadtest (next)
+mod setup;
+mod track;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use error::CliError;
+
+/// Real-time shipping quotes from UPS, FedEx, USPS and carrier plugins, all at once.
+///
+/// With no `--config`, commands run against embedded carrier sandboxes (loopback simulators of
+/// each carrier's official API), so everything works with no setup.
+#[derive(Debug, Parser)]
+#[command(name = "shipmux", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Quote a sample two-consignment checkout against embedded sandboxes (no setup).
+    Demo(demo::DemoArgs),
+    /// Run the carrier simulators until interrupted; prints `<carrier> <base-url>` per carrier.
+    Sandbox(sandbox::SandboxArgs),
+    /// Fan a rate request out to every carrier at once.
+    Quote(quote::QuoteArgs),
+    /// Quote a checkout: shipping options per consignment through zones and methods.
+    Checkout(checkout::CheckoutArgs),
+    /// Track a shipment (the carrier is detected from the number when not given).
+    Track(track::TrackArgs),
+    /// Check a carrier's credentials and say what is wrong.
+    Connect(connect::ConnectArgs),
+    /// List built-in carriers and loaded plugins with their capabilities.
+    Carriers(carriers::CarriersArgs),
+    /// Run a carrier's parser on a saved response body (for support engineers).
+    Decode(decode::DecodeArgs),
+    /// Inspect carrier plugins.
+    #[command(subcommand)]
+    Plugin(plugin::PluginCommand),
+    /// Load-test checkout quoting through the real host against sandboxes.
+    Loadtest(loadtest::LoadtestArgs),
+}
+
+/// Parses the command line, runs the command, prints any error as one line on stderr and
+/// returns the exit code: 0 success, 1 failure, 2 usage error, 3 (decode) a carrier error.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return report(CliError::failed(format!("cannot start the runtime: {e}"))),
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => report(e),
+    }
+}
+
+async fn run(command: Command) -> Result<ExitCode, CliError> {
+    match command {
+        Command::Demo(a) => demo::run(a).await,
+        Command::Sandbox(a) => sandbox::run(a).await,
+        Command::Quote(a) => quote::run(a).await,
+        Command::Checkout(a) => checkout::run(a).await,
+        Command::Track(a) => track::run(a).await,
+        Command::Connect(a) => connect::run(a).await,
+        Command::Carriers(a) => carriers::run(a).await,
+        Command::Decode(a) => decode::run(a),
+        Command::Plugin(c) => plugin::run(c),
+        Command::Loadtest(a) => loadtest::run(a).await,
+    }
+}
+
+/// Help and version go to stdout with exit 0; any other parse failure is one line on stderr
+/// and exit 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let text = e.to_string();
+            let line = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("invalid arguments");
+            let line = line.strip_prefix("error: ").unwrap_or(line);
+            eprintln!("shipmux: {line} (see --help)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn report(e: CliError) -> ExitCode {
+    eprintln!("shipmux: {}", e.message);
+    ExitCode::from(e.code)
+}
+
+/// Logs go to stderr, off unless `RUST_LOG` asks for them, so stdout stays machine-readable.
+fn init_tracing() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+}

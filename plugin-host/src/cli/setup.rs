@@ -1,0 +1,130 @@
+//! What every quoting command starts from: a [`Host`] built from `--config`, or — with no
+//! config — from embedded sandboxes of every built-in carrier and the Canada Post plugin.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use shipmux_core::rules::ZoneMatcher;
+use shipmux_core::{Carrier, CarrierId};
+use shipmux_host::{
+    CacheOptions, Config, Host, HostOptions, HttpCarrierOptions, HttpDriver, Registry,
+    registry_from_config,
+};
+
+use super::args::SimulationArgs;
+use super::error::CliError;
+use super::fleet::{SandboxFleet, start_sandbox_fleet};
+
+/// A ready host, and the sandboxes it talks to when no config was given (kept alive here).
+pub struct Setup {
+    /// The host.
+    pub host: Host,
+    /// The embedded sandboxes, when no config was given.
+    pub fleet: Option<SandboxFleet>,
+}
+
+/// What a command wants from its host.
+#[derive(Default)]
+pub struct Wanted<'a> {
+    /// `--config`.
+    pub config: Option<&'a Path>,
+    /// `--carriers` (empty: all).
+    pub carriers: &'a [CarrierId],
+    /// `--deadline`, overriding the config's.
+    pub deadline: Option<Duration>,
+    /// Rules replacing the config's (`--zones`, the demo's).
+    pub rules: Option<ZoneMatcher>,
+}
+
+/// Builds the host: from the config file, or from embedded sandboxes.
+pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
+    let driver = HttpDriver::new()?;
+    match wanted.config {
+        Some(path) => {
+            let config = Config::load(path)?;
+            let env = |name: &str| std::env::var(name).ok();
+            let all = registry_from_config(&config, &driver, &env)?;
+            let registry = only(&all, wanted.carriers)?;
+            let rules = match wanted.rules {
+                Some(rules) => rules,
+                None => config.load_rules()?,
+            };
+            let mut options = config.host_options();
+            if let Some(d) = wanted.deadline {
+                options.quote_deadline = d;
+            }
+            let host = Host::builder(registry)
+                .rules(rules)
+                .cache_options(config.cache_options()?)
+                .options(options)
+                .build();
+            Ok(Setup { host, fleet: None })
+        }
+        None => {
+            let fleet =
+                start_sandbox_fleet(wanted.carriers, &SimulationArgs::default(), &driver, |_| {
+                    HttpCarrierOptions::default()
+                })
+                .await?;
+            for note in &fleet.notes {
+                eprintln!("{note}");
+            }
+            let host = host_over(
+                fleet.carriers(),
+                wanted.rules.unwrap_or_default(),
+                CacheOptions::default(),
+                HostOptions {
+                    quote_deadline: wanted.deadline.unwrap_or(Duration::from_secs(5)),
+                    ..HostOptions::default()
+                },
+            )?;
+            Ok(Setup {
+                host,
+                fleet: Some(fleet),
+            })
+        }
+    }
+}
+
+/// A host over `carriers`.
+pub fn host_over(
+    carriers: Vec<Arc<dyn Carrier>>,
+    rules: ZoneMatcher,
+    cache: CacheOptions,
+    options: HostOptions,
+) -> Result<Host, CliError> {
+    let mut registry = Registry::new();
+    for c in carriers {
+        registry.register(c)?;
+    }
+    Ok(Host::builder(registry)
+        .rules(rules)
+        .cache_options(cache)
+        .options(options)
+        .build())
+}
+
+/// The carriers of `all` named in `ids` (all of them when `ids` is empty); an unknown id is a
+/// usage error listing the known ones.
+fn only(all: &Registry, ids: &[CarrierId]) -> Result<Registry, CliError> {
+    if ids.is_empty() {
+        let mut r = Registry::new();
+        for c in all.all() {
+            r.register(c)?;
+        }
+        return Ok(r);
+    }
+    let mut r = Registry::new();
+    for id in ids {
+        let c = all.get(id).ok_or_else(|| {
+            let known: Vec<String> = all.ids().iter().map(ToString::to_string).collect();
+            CliError::usage(format!(
+                "carrier `{id}` is not configured (configured: {})",
+                known.join(", ")
+            ))
+        })?;
+        r.register(c.clone())?;
+    }
+    Ok(r)
+}
