@@ -26,6 +26,9 @@ const MAX_SIDE: u32 = 999;
 /// and LIST rates, one line item per parcel, transit times, and the service when the caller
 /// asked for exactly one (with several, FedEx is asked for all and the host filters).
 pub fn build_rate(config: &FedexConfig, request: &RateRequest) -> Result<HttpRequest, Error> {
+    request
+        .validate()
+        .map_err(|e| e.with_carrier(&error::carrier()))?;
     if request.parcels.len() > MAX_PACKAGES {
         return Err(Error::invalid_request(
             "parcels",

@@ -171,3 +171,17 @@ fn rate_limit_default_is_fedex_published_limit() {
         (1_400, std::time::Duration::from_secs(10))
     );
 }
+
+#[test]
+fn invalid_requests_never_leave_the_protocol() {
+    let mut request = domestic(vec![Parcel::new(Weight::lb(d("1")))]);
+    request.parcels[0].weight = Weight::lb(Decimal::ZERO);
+    let e = fedex().build_rate(&request).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidRequest);
+    assert_eq!(e.carrier.as_ref().map(|c| c.as_str()), Some("fedex"));
+    request.parcels.clear();
+    assert_eq!(
+        fedex().build_rate(&request).unwrap_err().kind,
+        ErrorKind::InvalidRequest
+    );
+}
