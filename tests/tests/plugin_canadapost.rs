@@ -198,3 +198,37 @@ async fn bad_config_is_refused_at_instantiation() {
     ));
     assert_eq!(carrier.info().name, "Canada Post");
 }
+
+/// Canada Post's own sample request (`$SHIPMUX_SHARED/.../get-rates-request_karrio-domestic.xml`)
+/// is accepted by the sandbox, and its answer parses. Skipped with a note without
+/// `SHIPMUX_SHARED`.
+#[tokio::test]
+async fn the_sandbox_accepts_the_official_sample_request() {
+    let Some(shared) = std::env::var_os("SHIPMUX_SHARED") else {
+        eprintln!("note: SHIPMUX_SHARED is not set; skipping the official sample request");
+        return;
+    };
+    let sample = std::path::Path::new(&shared)
+        .join("carrier-api/canadapost/samples/rating/get-rates-request_karrio-domestic.xml");
+    let body = std::fs::read(&sample).unwrap();
+    let sandbox = sandbox::start(SandboxOptions::default()).await.unwrap();
+    let request = shipmux_core::HttpRequest::post(format!("{}/rs/ship/price", sandbox.base_url()))
+        .header("Accept", shipmux_canadapost::RATE_MEDIA_TYPE)
+        .header("Authorization", "Basic dXNlcjpwYXNz")
+        .body(shipmux_canadapost::RATE_MEDIA_TYPE, body);
+    let response = HttpDriver::new()
+        .unwrap()
+        .send(&request, std::time::Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200, "{}", response.text());
+    let text = response.text();
+    assert!(
+        text.contains("<service-code>DOM.EP</service-code>"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("DOM.RP"),
+        "the sample asks for DOM.EP only: {text}"
+    );
+}
