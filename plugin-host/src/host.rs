@@ -327,7 +327,8 @@ impl Host {
         if let Some(services) = &query.services {
             request = request.with_services(services.iter().cloned());
         }
-        request.validate()?;
+        // The checkout's addresses were validated and packing makes valid parcels; carriers
+        // validate again on a miss, so the cache-hit path does not pay for it twice.
         let rates = self.quote_cached(carrier, scope, request, due).await?;
         rates
             .iter()
