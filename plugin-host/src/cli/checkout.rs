@@ -63,6 +63,7 @@ pub async fn run(args: CheckoutArgs) -> Result<ExitCode, CliError> {
         print_text(&render(&quote))?;
     }
     let all_served = quote.consignments.iter().all(|c| !c.options.is_empty());
+    ready.shutdown().await;
     Ok(if all_served {
         ExitCode::SUCCESS
     } else {

@@ -120,12 +120,11 @@ impl SandboxFleet {
         self.carriers.iter().map(|c| c.carrier.clone()).collect()
     }
 
-    /// The running sandbox of `carrier`.
-    pub fn sandbox(&self, carrier: &CarrierId) -> Option<&shipmux_sandbox::Sandbox> {
-        self.sandboxes
-            .iter()
-            .find(|s| &s.carrier == carrier)
-            .map(|s| &s.sandbox)
+    /// Stops the sandboxes and waits until they have stopped.
+    pub async fn shutdown(self) {
+        for s in self.sandboxes {
+            s.sandbox.shutdown().await;
+        }
     }
 }
 

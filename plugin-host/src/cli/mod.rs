@@ -7,7 +7,6 @@ mod connect;
 mod decode;
 mod demo;
 mod error;
-#[allow(dead_code)] // used by loadtest (next)
 mod fleet;
 mod loadtest;
 mod output;
@@ -15,9 +14,7 @@ mod plugin;
 mod plugin_path;
 mod quote;
 mod sandbox;
-#[allow(dead_code)] // used by loadtest (next)
 mod sandboxes;
-#[allow(dead_code)] // used by loadtest (next)
 mod setup;
 mod track;
 

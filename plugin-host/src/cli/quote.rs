@@ -69,7 +69,9 @@ pub async fn run(args: QuoteArgs) -> Result<ExitCode, CliError> {
     } else {
         print_text(&render(&rates, &errors))?;
     }
-    Ok(if rates.is_empty() && !errors.is_empty() {
+    let failed = rates.is_empty() && !errors.is_empty();
+    ready.shutdown().await;
+    Ok(if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -24,6 +24,15 @@ pub struct Setup {
     pub fleet: Option<SandboxFleet>,
 }
 
+impl Setup {
+    /// Stops the embedded sandboxes, if any.
+    pub async fn shutdown(self) {
+        if let Some(fleet) = self.fleet {
+            fleet.shutdown().await;
+        }
+    }
+}
+
 /// What a command wants from its host.
 #[derive(Default)]
 pub struct Wanted<'a> {

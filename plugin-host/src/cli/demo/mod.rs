@@ -99,6 +99,7 @@ pub async fn run(_args: DemoArgs) -> Result<ExitCode, CliError> {
             Err(e) => print_text(&format!("error: {e}\n"))?,
         }
     }
+    fleet.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }
 

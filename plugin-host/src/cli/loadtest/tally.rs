@@ -1,0 +1,88 @@
+//! What each load-test worker counts: latencies (hdrhistogram, microseconds), errors per
+//! carrier per kind, complete answers; merged at the end.
+
+use std::collections::BTreeMap;
+
+use hdrhistogram::Histogram;
+use shipmux_core::checkout::CheckoutQuote;
+use shipmux_core::{Error, Result};
+
+/// Highest latency recorded exactly: one hour, in microseconds.
+const MAX_MICROS: u64 = 3_600_000_000;
+
+/// Errors per carrier per kind.
+pub type ErrorCounts = BTreeMap<String, BTreeMap<String, u64>>;
+
+/// One worker's counts.
+pub struct Tally {
+    /// Latency of each quote, in microseconds.
+    pub latency_us: Histogram<u64>,
+    /// Errors by carrier (`checkout` for a quote that failed as a whole) and kind.
+    pub errors: ErrorCounts,
+    /// Quotes in which every carrier answered.
+    pub complete: u64,
+    /// Quotes done.
+    pub quotes: u64,
+}
+
+impl Tally {
+    /// Empty counts.
+    pub fn new() -> Self {
+        Tally {
+            latency_us: Histogram::new_with_bounds(1, MAX_MICROS, 3)
+                .expect("1..1h at 3 significant figures is a valid histogram"),
+            errors: BTreeMap::new(),
+            complete: 0,
+            quotes: 0,
+        }
+    }
+
+    /// Counts one quote that took `micros`.
+    pub fn record(&mut self, micros: u64, answer: &Result<CheckoutQuote>) {
+        self.quotes += 1;
+        self.latency_us
+            .saturating_record(micros.clamp(1, MAX_MICROS));
+        match answer {
+            Ok(quote) => {
+                let mut clean = true;
+                for c in &quote.consignments {
+                    for e in &c.errors {
+                        clean = false;
+                        self.error(e);
+                    }
+                }
+                if clean {
+                    self.complete += 1;
+                }
+            }
+            Err(e) => self.error(e),
+        }
+    }
+
+    fn error(&mut self, e: &Error) {
+        let carrier = e
+            .carrier
+            .as_ref()
+            .map_or_else(|| "checkout".to_string(), ToString::to_string);
+        *self
+            .errors
+            .entry(carrier)
+            .or_default()
+            .entry(e.kind.as_str().to_string())
+            .or_default() += 1;
+    }
+
+    /// Adds another worker's counts.
+    pub fn merge(&mut self, other: Tally) {
+        // Both histograms share bounds, so adding cannot fail.
+        let _ = self.latency_us.add(&other.latency_us);
+        for (carrier, kinds) in other.errors {
+            let mine = self.errors.entry(carrier).or_default();
+            for (kind, n) in kinds {
+                *mine.entry(kind).or_default() += n;
+            }
+        }
+        self.complete += other.complete;
+        self.quotes += other.quotes;
+    }
+}
