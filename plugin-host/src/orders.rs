@@ -28,6 +28,9 @@ use futures::future::join_all;
 use shipmux_core::orders::Order;
 use shipmux_core::{Carrier, CarrierId, Error, ErrorKind, Result, Tracking, TrackingNumber};
 
+/// A tracking number with the index of its shipment in the order.
+type Numbered = (usize, TrackingNumber);
+
 /// One result per shipment of `order`, in the order's shipment order: `(shipment id, tracking
 /// or error)`. `carriers` are the host's carriers, found by id. A shipment without a tracking
 /// number is `invalid_request`; one whose carrier the host does not have, or that does not
@@ -51,7 +54,7 @@ pub async fn track_order_with(
     let mut results: Vec<Option<Result<Tracking>>> = vec![None; shipments.len()];
 
     // Shipment indexes per carrier, in order of first appearance.
-    let mut groups: Vec<(Arc<dyn Carrier>, Vec<(usize, TrackingNumber)>)> = Vec::new();
+    let mut groups: Vec<(Arc<dyn Carrier>, Vec<Numbered>)> = Vec::new();
     for (index, shipment) in shipments.iter().enumerate() {
         let Some(number) = shipment.tracking_number.clone() else {
             results[index] = Some(Err(Error::invalid_request(
@@ -119,10 +122,7 @@ pub async fn track_order_with(
 
 /// Tracks one batch and pairs each answer with its shipment index; a carrier answering fewer
 /// results than numbers gets a `parse` error for each missing one.
-async fn track_batch(
-    carrier: &dyn Carrier,
-    chunk: &[(usize, TrackingNumber)],
-) -> Vec<(usize, Result<Tracking>)> {
+async fn track_batch(carrier: &dyn Carrier, chunk: &[Numbered]) -> Vec<(usize, Result<Tracking>)> {
     let numbers: Vec<TrackingNumber> = chunk.iter().map(|(_, n)| n.clone()).collect();
     let mut answers = carrier.track_many(&numbers).await.into_iter();
     chunk
