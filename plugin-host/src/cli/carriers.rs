@@ -7,6 +7,8 @@ use clap::Args;
 use serde::Serialize;
 use shipmux_core::{Capabilities, CarrierId, CarrierInfo};
 
+use shipmux_host::{Config, HttpDriver, registry_from_config};
+
 use super::args::SANDBOX_CARRIERS;
 use super::error::CliError;
 use super::fleet::{missing_plugin_note, sandbox_protocol};
@@ -48,10 +50,27 @@ impl Listed {
 
 /// Lists the carriers.
 pub async fn run(args: CarriersArgs) -> Result<ExitCode, CliError> {
-    if args.config.is_some() {
-        return Err(CliError::usage("carriers --config: not built yet"));
-    }
     let mut listed = Vec::new();
+    if let Some(path) = &args.config {
+        let config = Config::load(path)?;
+        let driver = HttpDriver::new()?;
+        let env = |name: &str| std::env::var(name).ok();
+        let registry = registry_from_config(&config, &driver, &env)?;
+        let builtin: Vec<&str> = config
+            .carriers
+            .iter()
+            .map(|(id, c)| c.kind.as_deref().unwrap_or(id.as_str()))
+            .collect();
+        for info in registry.list() {
+            let origin = if builtin.contains(&info.id.as_str()) {
+                "built-in"
+            } else {
+                "plugin"
+            };
+            listed.push(Listed::new(info, origin.to_string()));
+        }
+        return print_listing(&listed, args.json);
+    }
     for id in SANDBOX_CARRIERS {
         let id = CarrierId::from_static(id);
         match sandbox_protocol(&id, "http://127.0.0.1:1")? {
@@ -59,10 +78,14 @@ pub async fn run(args: CarriersArgs) -> Result<ExitCode, CliError> {
             None => eprintln!("{}", missing_plugin_note()),
         }
     }
-    if args.json {
-        print_json(&listed)?;
+    print_listing(&listed, args.json)
+}
+
+fn print_listing(listed: &[Listed], json: bool) -> Result<ExitCode, CliError> {
+    if json {
+        print_json(listed)?;
     } else {
-        print_text(&render(&listed))?;
+        print_text(&render(listed))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,12 +7,11 @@ use std::time::Instant;
 
 use clap::Args;
 use shipmux_core::{CarrierId, Error, ErrorKind};
-use shipmux_host::{HttpCarrierOptions, HttpDriver};
 
-use super::args::{SimulationArgs, carrier_id};
+use super::args::carrier_id;
 use super::error::CliError;
-use super::fleet::start_sandbox_fleet;
 use super::output::print_text;
+use super::setup::{Wanted, setup};
 
 /// Flags of `shipmux connect`.
 #[derive(Debug, Args)]
@@ -25,46 +24,45 @@ pub struct ConnectArgs {
     pub config: Option<PathBuf>,
 }
 
-/// Connects and reports.
+/// Connects and reports: exit 0 when the carrier accepted the credentials, 1 otherwise.
 pub async fn run(args: ConnectArgs) -> Result<ExitCode, CliError> {
-    if args.config.is_some() {
-        return Err(CliError::usage("connect --config: not built yet"));
-    }
-    let driver = HttpDriver::new()?;
-    let fleet = start_sandbox_fleet(
-        std::slice::from_ref(&args.carrier),
-        &SimulationArgs::default(),
-        &driver,
-        |_| HttpCarrierOptions::default(),
-    )
+    let ready = setup(Wanted {
+        config: args.config.as_deref(),
+        carriers: std::slice::from_ref(&args.carrier),
+        ..Wanted::default()
+    })
     .await?;
-    for note in &fleet.notes {
-        eprintln!("{note}");
-    }
-    let Some(target) = fleet.carriers.first() else {
-        return Err(CliError::failed(format!(
-            "{}: no carrier to connect to",
-            args.carrier
-        )));
+    let carrier = ready
+        .host
+        .registry()
+        .require(args.carrier.as_str())?
+        .clone();
+    let place = match &ready.fleet {
+        Some(fleet) => fleet
+            .carriers
+            .iter()
+            .find(|c| c.id == args.carrier)
+            .map_or_else(String::new, |c| format!(" (sandbox at {})", c.base_url)),
+        None => String::new(),
     };
     let started = Instant::now();
-    match target.carrier.connect().await {
+    let result = carrier.connect().await;
+    ready.shutdown().await;
+    match result {
         Ok(()) => {
             print_text(&format!(
-                "{}: connected to {} ({} sandbox) in {} ms\n",
-                target.id,
-                target.base_url,
-                target.id,
+                "{}: connected{place} in {} ms\n",
+                args.carrier,
                 started.elapsed().as_millis()
             ))?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => Err(CliError::failed(explain(&e, &target.base_url))),
+        Err(e) => Err(CliError::failed(format!("{}{place}", explain(&e)))),
     }
 }
 
 /// The error, and what to do about it.
-pub fn explain(e: &Error, base_url: &str) -> String {
+pub fn explain(e: &Error) -> String {
     let advice = match e.kind {
         ErrorKind::Unauthenticated => {
             "check the client id and secret (or API key pair) and that \
@@ -79,5 +77,5 @@ pub fn explain(e: &Error, base_url: &str) -> String {
         ErrorKind::Plugin => "check the plugin library with `shipmux plugin check`",
         _ => "see the carrier's message",
     };
-    format!("{e} ({base_url}) — {advice}")
+    format!("{e} — {advice}")
 }

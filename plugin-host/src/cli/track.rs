@@ -1,19 +1,18 @@
 //! `shipmux track`: one tracking number (the carrier detected from it when not named), or
 //! every shipment of an order.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use serde_json::json;
-use shipmux_core::orders::tracking_number;
+use shipmux_core::orders::{Order, tracking_number};
 use shipmux_core::{CarrierId, ErrorKind, Tracking, TrackingNumber};
-use shipmux_host::{HttpCarrierOptions, HttpDriver};
 
-use super::args::{SimulationArgs, carrier_id};
+use super::args::{SANDBOX_CARRIERS, carrier_id};
 use super::error::CliError;
-use super::fleet::start_sandbox_fleet;
-use super::output::{print_json, print_text, table};
+use super::output::{print_json, print_text, read_json, table};
+use super::setup::{Wanted, setup};
 
 /// Flags of `shipmux track`.
 #[derive(Debug, Args)]
@@ -41,44 +40,132 @@ pub struct TrackArgs {
     pub json: bool,
 }
 
-/// Tracks and prints.
+/// Tracks and prints: exit 0 when a tracking came back (for `--order`, when every shipment
+/// was tracked), 1 otherwise.
 pub async fn run(args: TrackArgs) -> Result<ExitCode, CliError> {
-    if args.config.is_some() {
-        return Err(CliError::usage("track --config: not built yet"));
-    }
-    if args.order.is_some() {
-        return Err(CliError::usage("track --order: not built yet"));
+    if let Some(order) = &args.order {
+        return track_order(order, &args).await;
     }
     let number = args.number.as_deref().unwrap_or_default();
-    let (number, candidates) = candidates(number, args.carrier.as_ref())?;
-    let driver = HttpDriver::new()?;
-    let fleet = start_sandbox_fleet(&candidates, &SimulationArgs::default(), &driver, |_| {
-        HttpCarrierOptions::default()
+    let (number, mut candidates) = candidates(number, args.carrier.as_ref())?;
+    if args.config.is_none() {
+        candidates.retain(|c| SANDBOX_CARRIERS.contains(&c.as_str()));
+    }
+    let ready = setup(Wanted {
+        config: args.config.as_deref(),
+        // With a config, every configured carrier; the candidates are picked below.
+        carriers: if args.config.is_some() {
+            &[]
+        } else {
+            &candidates
+        },
+        ..Wanted::default()
     })
     .await?;
-    for note in &fleet.notes {
-        eprintln!("{note}");
-    }
     let mut last_error = None;
-    for carrier in &fleet.carriers {
-        match carrier.carrier.track(&number).await {
+    let mut tried = 0;
+    for id in &candidates {
+        let Some(carrier) = ready.host.registry().get(id).cloned() else {
+            continue;
+        };
+        tried += 1;
+        match carrier.track(&number).await {
             Ok(tracking) => {
                 if args.json {
                     print_json(&json!({ "tracking": tracking }))?;
                 } else {
                     print_text(&render(&tracking))?;
                 }
+                ready.shutdown().await;
                 return Ok(ExitCode::SUCCESS);
             }
             // Another candidate may know it.
             Err(e) if e.kind == ErrorKind::NotFound => last_error = Some(e),
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                ready.shutdown().await;
+                return Err(CliError::failed(e.to_string()));
+            }
         }
     }
+    ready.shutdown().await;
     Err(match last_error {
         Some(e) => CliError::failed(e.to_string()),
+        None if tried == 0 => CliError::usage(format!(
+            "`{number}` looks like a {} number, and no such carrier is configured",
+            candidates
+                .iter()
+                .map(CarrierId::as_str)
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )),
         None => CliError::failed(format!("no carrier could track `{number}`")),
     })
+}
+
+/// `--order FILE`: every shipment of the order, tracked concurrently through the host.
+async fn track_order(path: &Path, args: &TrackArgs) -> Result<ExitCode, CliError> {
+    let order: Order = read_json(path, "order")?;
+    let ready = setup(Wanted {
+        config: args.config.as_deref(),
+        ..Wanted::default()
+    })
+    .await?;
+    let results = shipmux_host::orders::track_order(&order, &ready.host.registry().all()).await;
+    ready.shutdown().await;
+    let all_tracked = results.iter().all(|(_, r)| r.is_ok());
+    if args.json {
+        let shipments: Vec<_> = results
+            .iter()
+            .map(|(id, r)| match r {
+                Ok(t) => json!({"shipment": id, "tracking": t}),
+                Err(e) => json!({"shipment": id, "error": e}),
+            })
+            .collect();
+        print_json(&json!({ "shipments": shipments }))?;
+    } else {
+        let rows: Vec<Vec<String>> = results
+            .iter()
+            .map(|(id, r)| match r {
+                Ok(t) => vec![
+                    id.clone(),
+                    t.carrier.to_string(),
+                    t.tracking_number.clone(),
+                    status_name(t.status),
+                    t.estimated_delivery.map_or("-".into(), |d| d.to_string()),
+                ],
+                Err(e) => vec![
+                    id.clone(),
+                    e.carrier.as_ref().map_or("-".into(), ToString::to_string),
+                    "-".into(),
+                    format!("error: {}", e.message),
+                    "-".into(),
+                ],
+            })
+            .collect();
+        print_text(&table(
+            &[
+                "shipment",
+                "carrier",
+                "number",
+                "status",
+                "estimated delivery",
+            ],
+            &rows,
+            &[],
+        ))?;
+    }
+    Ok(if all_tracked {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn status_name(s: shipmux_core::Status) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// The number, normalized, and the carriers to try in order.
@@ -103,12 +190,7 @@ fn candidates(
 
 /// A tracking as text: a summary, then the events.
 pub fn render(t: &Tracking) -> String {
-    let status = |s: shipmux_core::Status| {
-        serde_json::to_value(s)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    };
+    let status = status_name;
     let mut out = format!(
         "{} {}: {}\n",
         t.carrier,
