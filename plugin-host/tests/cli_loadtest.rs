@@ -1,0 +1,69 @@
+//! A short `shipmux loadtest` against in-process sandboxes: the report has every field and no
+//! errors; the counters agree with each other.
+
+use std::process::Command;
+
+#[test]
+fn a_short_load_test_reports_every_field_and_no_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("report.json");
+    let plot = dir.path().join("plot.svg");
+    let out = Command::new(env!("CARGO_BIN_EXE_shipmux"))
+        .args([
+            "loadtest",
+            "--quotes",
+            "200",
+            "--concurrency",
+            "16",
+            "--distinct",
+            "20",
+            "--carriers",
+            "ups,fedex,usps",
+            "--json",
+        ])
+        .arg(&report)
+        .arg("--plot")
+        .arg(&plot)
+        .output()
+        .expect("the shipmux binary runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = std::fs::read_to_string(&report).expect("report written");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("report is JSON");
+
+    assert_eq!(v["quotes"], 200);
+    assert_eq!(v["concurrency"], 16);
+    for field in ["elapsed_s", "quotes_per_s", "cpu_s", "rss_mb"] {
+        assert!(v[field].as_f64().is_some_and(|x| x > 0.0), "{field}: {v}");
+    }
+    for p in ["p50", "p90", "p99", "p999", "max"] {
+        assert!(
+            v["latency_ms"][p].as_f64().is_some_and(|x| x > 0.0),
+            "{p}: {v}"
+        );
+    }
+    assert!(v["latency_ms"]["p50"].as_f64() <= v["latency_ms"]["max"].as_f64());
+    assert_eq!(v["errors"], serde_json::json!({}), "unexpected errors: {v}");
+    assert_eq!(v["complete_quotes"], 200);
+
+    let cache = &v["cache"];
+    let (hits, misses, coalesced) = (
+        cache["hits"].as_u64().unwrap(),
+        cache["misses"].as_u64().unwrap(),
+        cache["coalesced"].as_u64().unwrap(),
+    );
+    // 200 quotes x 3 carriers, each answered by the cache or upstream.
+    assert_eq!(hits + misses + coalesced, 600, "{cache}");
+    // 20 distinct shipments (the draw is deterministic and covers all 20): one upstream call
+    // per shipment and one token per carrier.
+    assert_eq!(misses, 60, "{cache}");
+    for carrier in ["ups", "fedex", "usps"] {
+        assert_eq!(v["upstream_calls"][carrier], 20, "{carrier}: {v}");
+        assert_eq!(v["token_calls"][carrier], 1, "{carrier}");
+    }
+
+    let svg = std::fs::read_to_string(&plot).expect("plot written");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("<polyline"),
+        "{svg}"
+    );
+}
