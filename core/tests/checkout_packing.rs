@@ -199,3 +199,23 @@ fn dim_rules_are_data_in_json() {
         serde_json::json!({"divisor": "166", "applies_above": "1728"})
     );
 }
+
+#[test]
+fn absurd_weights_and_limits_are_errors_not_panics() {
+    let heavy = PackItem {
+        weight: Weight::lb(Decimal::MAX),
+        ..item("x", 1, "1")
+    };
+    assert!(combined("150").pack(std::slice::from_ref(&heavy)).is_err());
+    assert!(PackingStrategy::Individual.pack(&[heavy]).is_err());
+    let limit = PackingStrategy::Combined {
+        max_weight: Weight::lb(Decimal::MAX),
+    };
+    assert!(limit.pack(&[item("a", 1, "1")]).is_err());
+    assert!(combined("0").pack(&[item("a", 1, "1")]).is_err());
+    let flat_box = PackItem {
+        dimensions: Some(Dimensions::inches(d("1"), d("0"), d("1"))),
+        ..item("flat", 1, "1")
+    };
+    assert!(combined("150").pack(&[flat_box]).is_err());
+}

@@ -202,3 +202,21 @@ fn items_with_a_fixed_cost_are_not_packed_for_carriers() {
     assert_eq!(items[0].id, "li-1");
     assert_eq!(items[0].quantity, 2);
 }
+
+#[test]
+fn absurd_prices_are_refused_and_never_panic() {
+    let mut checkout = split_checkout();
+    checkout.line_items[0].unit_price = Decimal::MAX;
+    let e = checkout.validate().unwrap_err();
+    assert!(
+        e.message.starts_with("line_items[0].unit_price"),
+        "{}",
+        e.message
+    );
+    // Summarizing without validating first is an error too, not a panic.
+    let e = checkout.summarize(&checkout.consignments[0]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidRequest);
+    let mut checkout = split_checkout();
+    checkout.consignments[0].line_items[0].quantity = i64::MAX;
+    assert!(checkout.summarize(&checkout.consignments[0]).is_err());
+}

@@ -376,3 +376,38 @@ fn bad_tables_are_refused_naming_the_range() {
         e.message
     );
 }
+
+#[test]
+fn absurd_amounts_make_a_method_absent_never_panic() {
+    let huge = Decimal::MAX;
+    let s = summary("1", u64::MAX, "79228162514264337593543950335");
+    for kind in [
+        MethodKind::PerItem { rate: huge },
+        MethodKind::PerOrder { rate: huge },
+        MethodKind::ByTotal(RateTable {
+            ranges: vec![],
+            default_cost: Some(DefaultCost::PercentOfTotal(huge)),
+        }),
+    ] {
+        let m = method(kind).with_handling_fee(Adjustment::Percent(huge));
+        assert_eq!(
+            m.evaluate(&s),
+            MethodOutcome::Unavailable(Unavailable::OutOfRange),
+            "{m:?}"
+        );
+        assert!(m.validate("m").is_err(), "validation refuses it up front");
+    }
+    let heavy = ConsignmentSummary::new(Weight::kg(huge), 1, usd("1"));
+    assert!(rate_per_weight(None).evaluate(&heavy).is_unavailable());
+    let MethodOutcome::RealTime(query) =
+        ups_method(Some(Adjustment::Percent(huge))).evaluate(&summary("1", 1, "1"))
+    else {
+        panic!()
+    };
+    let e = query
+        .pricing
+        .cost(&ups_rate("03", "79228162514264337593543950335"))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidRequest);
+    assert_eq!(e.carrier, Some(CarrierId::from_static("ups")));
+}

@@ -21,6 +21,9 @@ use crate::model::{Dimensions, Parcel, Weight};
 /// The most parcels one consignment may pack into.
 pub const MAX_PARCELS: usize = 10_000;
 
+/// The largest weight value (in its unit) of one unit or a parcel limit; more is absurd.
+const MAX_UNIT_WEIGHT: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
+
 /// Units of one line item to pack.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackItem {
@@ -71,14 +74,25 @@ impl PackingStrategy {
 
     /// Packs the units into parcels (no declared value). An empty list packs into no parcels.
     pub fn pack(&self, items: &[PackItem]) -> Result<Vec<Parcel>, Error> {
+        if let PackingStrategy::Combined { max_weight } = self
+            && (max_weight.value <= Decimal::ZERO || max_weight.value > MAX_UNIT_WEIGHT)
+        {
+            return Err(Error::invalid_request(
+                "packing.max_weight",
+                format!("must be above 0 and at most {MAX_UNIT_WEIGHT}"),
+            ));
+        }
         let mut parcels = Vec::new();
         let mut shared = Vec::new();
         for item in items {
-            if item.weight.value < Decimal::ZERO {
+            if item.weight.value < Decimal::ZERO || item.weight.value > MAX_UNIT_WEIGHT {
                 return Err(Error::invalid_request(
                     &format!("line item `{}`.weight", item.id),
-                    "must not be negative",
+                    format!("must be between 0 and {MAX_UNIT_WEIGHT}"),
                 ));
+            }
+            if let Some(d) = &item.dimensions {
+                d.validate(&format!("line item `{}`.dimensions", item.id))?;
             }
             if item.ships_separately || matches!(self, PackingStrategy::Individual) {
                 if let PackingStrategy::Combined { max_weight } = self {
@@ -144,11 +158,16 @@ fn combine(
     let limit = max_weight.grams();
     let mut items: Vec<&PackItem> = items.to_vec();
     items.sort_by_key(|item| std::cmp::Reverse(item.weight.grams()));
-    let total: Decimal = items
-        .iter()
-        .map(|i| i.weight.grams() * Decimal::from(i.quantity))
-        .sum();
-    if limit > Decimal::ZERO && total / limit > Decimal::from(max_bins) {
+    let mut total = Decimal::ZERO;
+    for item in &items {
+        total = item
+            .weight
+            .grams()
+            .checked_mul(Decimal::from(item.quantity))
+            .and_then(|w| total.checked_add(w))
+            .ok_or_else(too_many_parcels)?;
+    }
+    if total / limit > Decimal::from(max_bins) {
         return Err(too_many_parcels());
     }
     let mut bins: Vec<Bin> = Vec::new();

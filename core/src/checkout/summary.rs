@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::packing::PackItem;
+use super::validate::{MAX_AMOUNT, MAX_QUANTITY};
 use super::{Checkout, Consignment};
 use crate::error::Error;
 use crate::model::{Money, Weight};
@@ -58,30 +59,49 @@ impl Checkout {
         for (l, line) in consignment.line_items.iter().enumerate() {
             let item = self.line_item(&line.item_id).ok_or_else(|| {
                 Error::invalid_request(
-                    &format!("consignments[{}].line_items[{l}].item_id", consignment.id),
+                    &format!("consignment `{}`.line_items[{l}].item_id", consignment.id),
                     format!("`{}` is not a line item of this checkout", line.item_id),
                 )
             })?;
+            let field = || format!("consignment `{}`.line_items[{l}]", consignment.id);
+            let too_large =
+                || Error::invalid_request(&field(), "quantities, weights or prices are too large");
+            if line.quantity <= 0 || line.quantity > MAX_QUANTITY {
+                return Err(Error::invalid_request(
+                    &format!("{}.quantity", field()),
+                    format!(
+                        "must be between 1 and {MAX_QUANTITY}, got {}",
+                        line.quantity
+                    ),
+                ));
+            }
+            if item.weight.value.abs() > MAX_AMOUNT || item.unit_price.abs() > MAX_AMOUNT {
+                return Err(too_large());
+            }
             let qty = Decimal::from(line.quantity);
-            let units = u64::try_from(line.quantity).unwrap_or(0);
+            let units = line.quantity.unsigned_abs();
             let line_weight = Weight::new(item.weight.value * qty, item.weight.unit);
             weight = Some(match weight {
                 None => line_weight,
                 Some(w) => w.add(&line_weight),
             });
             count += units;
-            subtotal += item.unit_price * qty;
+            let value = item.unit_price * qty;
+            subtotal = subtotal.checked_add(value).ok_or_else(too_large)?;
             match &item.fixed_shipping_cost {
+                Some(cost) if cost.amount.abs() > MAX_AMOUNT => return Err(too_large()),
                 Some(cost) => {
-                    fixed_cost += cost.amount * qty;
-                    fixed_subtotal += item.unit_price * qty;
+                    fixed_cost = fixed_cost
+                        .checked_add(cost.amount * qty)
+                        .ok_or_else(too_large)?;
+                    fixed_subtotal = fixed_subtotal.checked_add(value).ok_or_else(too_large)?;
                 }
                 None => carrier_count += units,
             }
         }
         let weight = weight.ok_or_else(|| {
             Error::invalid_request(
-                &format!("consignments[{}].line_items", consignment.id),
+                &format!("consignment `{}`.line_items", consignment.id),
                 "a consignment must carry at least one item",
             )
         })?;

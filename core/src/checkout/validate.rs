@@ -15,6 +15,9 @@ use crate::error::Error;
 /// The largest quantity one line may hold; more is a typo or an attack on the packer.
 pub const MAX_QUANTITY: i64 = 1_000_000;
 
+/// The largest unit price or fixed shipping cost (a trillion in the checkout currency).
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
 impl Checkout {
     /// Checks the whole checkout and returns the first problem, naming its field.
     pub fn validate(&self) -> Result<(), Error> {
@@ -41,10 +44,13 @@ impl Checkout {
                 ));
             }
             check_quantity(&format!("{field}.quantity"), item.quantity)?;
-            if item.unit_price < Decimal::ZERO {
+            if item.unit_price < Decimal::ZERO || item.unit_price > MAX_AMOUNT {
                 return Err(Error::invalid_request(
                     &format!("{field}.unit_price"),
-                    format!("must not be negative, got {}", item.unit_price),
+                    format!(
+                        "must be between 0 and {MAX_AMOUNT}, got {}",
+                        item.unit_price
+                    ),
                 ));
             }
             item.weight.validate(&format!("{field}.weight"))?;
@@ -62,10 +68,10 @@ impl Checkout {
                         ),
                     ));
                 }
-                if cost.amount < Decimal::ZERO {
+                if cost.amount < Decimal::ZERO || cost.amount > MAX_AMOUNT {
                     return Err(Error::invalid_request(
                         &field,
-                        format!("must not be negative, got {cost}"),
+                        format!("must be between 0 and {MAX_AMOUNT}, got {cost}"),
                     ));
                 }
             }

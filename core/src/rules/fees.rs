@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::decimal_text;
+use crate::error::Error;
 use crate::model::Money;
 
 /// An amount added to a cost: fixed (in the store currency) or a percentage of the cost so far.
@@ -24,11 +25,14 @@ pub enum Adjustment {
 }
 
 impl Adjustment {
-    /// How much this adds to `cost` (negative for a discount).
-    pub fn amount_on(&self, cost: Decimal) -> Decimal {
+    /// How much this adds to `cost` (negative for a discount); `None` when the arithmetic
+    /// overflows (absurd amounts).
+    pub fn amount_on(&self, cost: Decimal) -> Option<Decimal> {
         match self {
-            Adjustment::Fixed(amount) => *amount,
-            Adjustment::Percent(percent) => cost * *percent / Decimal::ONE_HUNDRED,
+            Adjustment::Fixed(amount) => Some(*amount),
+            Adjustment::Percent(percent) => cost
+                .checked_mul(*percent)?
+                .checked_div(Decimal::ONE_HUNDRED),
         }
     }
 
@@ -127,8 +131,15 @@ pub struct PricedCost {
 
 impl FeeSchedule {
     /// Prices `base`: markup, method handling, zone handling, fixed shipping costs, then one
-    /// rounding. The result is in `base`'s currency and never negative.
-    pub fn apply(&self, base: &Money) -> PricedCost {
+    /// rounding. The result is in `base`'s currency and never negative. Amounts too large to
+    /// add up are an `invalid_request` error, never a panic.
+    pub fn apply(&self, base: &Money) -> Result<PricedCost, Error> {
+        let overflow = || {
+            Error::invalid_request(
+                "amount",
+                format!("{base} with its fees is too large to price"),
+            )
+        };
         let mut total = base.amount;
         let mut steps = vec![FeeStep {
             kind: FeeStepKind::Base,
@@ -140,13 +151,15 @@ impl FeeSchedule {
             (FeeStepKind::ZoneHandling, self.zone_handling),
         ] {
             if let Some(adjustment) = adjustment.filter(|a| !a.is_zero()) {
-                let amount = adjustment.amount_on(total);
-                total += amount;
+                let amount = adjustment.amount_on(total).ok_or_else(overflow)?;
+                total = total.checked_add(amount).ok_or_else(overflow)?;
                 steps.push(FeeStep { kind, amount });
             }
         }
         if !self.fixed_shipping.is_zero() {
-            total += self.fixed_shipping;
+            total = total
+                .checked_add(self.fixed_shipping)
+                .ok_or_else(overflow)?;
             steps.push(FeeStep {
                 kind: FeeStepKind::FixedShipping,
                 amount: self.fixed_shipping,
@@ -159,10 +172,10 @@ impl FeeSchedule {
                 amount: rounded.amount - total,
             });
         }
-        PricedCost {
+        Ok(PricedCost {
             cost: rounded,
             steps,
-        }
+        })
     }
 }
 
@@ -183,7 +196,9 @@ mod tests {
             zone_handling: Some(Adjustment::Percent(d("5"))),
             fixed_shipping: Decimal::ZERO,
         };
-        let priced = schedule.apply(&Money::parse("10.00", "USD").unwrap());
+        let priced = schedule
+            .apply(&Money::parse("10.00", "USD").unwrap())
+            .unwrap();
         // 10.00 → 11.000 → 12.005 → 12.60525 → 12.61
         assert_eq!(priced.cost.amount, d("12.61"));
         let sum: Decimal = priced.steps.iter().map(|s| s.amount).sum();
@@ -196,7 +211,21 @@ mod tests {
             markup: Some(Adjustment::Fixed(d("-20"))),
             ..FeeSchedule::default()
         };
-        let priced = schedule.apply(&Money::parse("10.00", "USD").unwrap());
+        let priced = schedule
+            .apply(&Money::parse("10.00", "USD").unwrap())
+            .unwrap();
         assert_eq!(priced.cost.amount, Decimal::ZERO);
+    }
+
+    #[test]
+    fn absurd_amounts_are_an_error_not_a_panic() {
+        let schedule = FeeSchedule {
+            markup: Some(Adjustment::Percent(Decimal::MAX)),
+            ..FeeSchedule::default()
+        };
+        let e = schedule
+            .apply(&Money::new(Decimal::MAX, crate::model::Currency::usd()))
+            .unwrap_err();
+        assert!(e.message.starts_with("amount"), "{e}");
     }
 }

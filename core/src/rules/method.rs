@@ -144,15 +144,17 @@ impl RateTable {
     }
 
     /// The cost for `x`: its range's, else the default (a % of `subtotal` or fixed), else
-    /// `None` (the method is absent).
+    /// `None` (the method is absent; also when a percentage of an absurd subtotal overflows).
     pub fn cost_for(&self, x: Decimal, subtotal: Decimal) -> Option<Decimal> {
         if let Some(range) = self.range_for(x) {
             return Some(range.cost);
         }
-        self.default_cost.map(|default| match default {
-            DefaultCost::Fixed(amount) => amount,
-            DefaultCost::PercentOfTotal(percent) => subtotal * percent / Decimal::ONE_HUNDRED,
-        })
+        match self.default_cost? {
+            DefaultCost::Fixed(amount) => Some(amount),
+            DefaultCost::PercentOfTotal(percent) => subtotal
+                .checked_mul(percent)?
+                .checked_div(Decimal::ONE_HUNDRED),
+        }
     }
 }
 
@@ -185,6 +187,8 @@ pub enum Unavailable {
     BelowMinimum,
     /// Every unit has a fixed shipping cost, so there is nothing for a carrier to rate.
     NothingForCarriers,
+    /// The consignment's amounts or weight are too large to price.
+    OutOfRange,
     /// A method type we do not price.
     UnsupportedType(String),
 }
@@ -265,12 +269,42 @@ impl RatePricing {
             )
             .with_carrier(&rate.carrier));
         }
-        Ok(self.fees.apply(&rate.total))
+        self.fees
+            .apply(&rate.total)
+            .map_err(|e| e.with_carrier(&rate.carrier))
     }
 
     /// Just the cost of [`RatePricing::price`].
     pub fn cost(&self, rate: &Rate) -> Result<Money, Error> {
         self.price(rate).map(|p| p.cost)
+    }
+}
+
+/// The largest weight value (in any unit) a rate table converts; above it the weight is absurd
+/// and the conversion could overflow.
+const MAX_WEIGHT_VALUE: Decimal = Decimal::from_parts(2_808_348_672, 232_830_643, 0, false, 0); // 1e18
+
+/// The largest amount or limit a method's settings may hold (a trillion in the store currency).
+pub const MAX_SETTING: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 1e12
+
+/// A rate table's outcome: its cost priced by `flat`, absent when no range applies and there
+/// is no default, out of range when the default's percentage overflows.
+fn table_outcome(
+    table: &RateTable,
+    x: Decimal,
+    subtotal: Decimal,
+    flat: impl Fn(Option<Decimal>) -> MethodOutcome,
+) -> MethodOutcome {
+    if table.range_for(x).is_none() && table.default_cost.is_none() {
+        return MethodOutcome::Unavailable(Unavailable::NoRangeApplies);
+    }
+    flat(table.cost_for(x, subtotal))
+}
+
+fn flat_free(currency: Currency) -> MethodOutcome {
+    match FeeSchedule::default().apply(&Money::zero(currency)) {
+        Ok(priced) => MethodOutcome::Static(priced),
+        Err(_) => MethodOutcome::Unavailable(Unavailable::OutOfRange),
     }
 }
 
@@ -319,29 +353,33 @@ impl Method {
             zone_handling: zone_handling.map(|h| h.fee),
             fixed_shipping: Decimal::ZERO,
         };
-        let flat =
-            |cost: Decimal| MethodOutcome::Static(fees.apply(&Money::new(cost, currency.clone())));
+        let flat = |cost: Option<Decimal>| match cost {
+            None => MethodOutcome::Unavailable(Unavailable::OutOfRange),
+            Some(cost) => match fees.apply(&Money::new(cost, currency.clone())) {
+                Ok(priced) => MethodOutcome::Static(priced),
+                Err(_) => MethodOutcome::Unavailable(Unavailable::OutOfRange),
+            },
+        };
         match &self.kind {
             MethodKind::FreeShipping { minimum_subtotal } => {
                 if minimum_subtotal.is_some_and(|min| subtotal < min) {
                     return MethodOutcome::Unavailable(Unavailable::BelowMinimum);
                 }
                 // Free shipping comes last in the fee order: nothing is added to it.
-                MethodOutcome::Static(FeeSchedule::default().apply(&Money::zero(currency)))
+                flat_free(currency)
             }
-            MethodKind::PerOrder { rate } => flat(*rate),
-            MethodKind::PerItem { rate } => flat(*rate * Decimal::from(summary.item_count)),
+            MethodKind::PerOrder { rate } => flat(Some(*rate)),
+            MethodKind::PerItem { rate } => {
+                flat(rate.checked_mul(Decimal::from(summary.item_count)))
+            }
             MethodKind::ByWeight(WeightTable { unit, table }) => {
-                let weight = summary.weight.to(*unit).value;
-                match table.cost_for(weight, subtotal) {
-                    Some(cost) => flat(cost),
-                    None => MethodOutcome::Unavailable(Unavailable::NoRangeApplies),
+                if summary.weight.value.abs() > MAX_WEIGHT_VALUE {
+                    return MethodOutcome::Unavailable(Unavailable::OutOfRange);
                 }
+                let weight = summary.weight.to(*unit).value;
+                table_outcome(table, weight, subtotal, flat)
             }
-            MethodKind::ByTotal(table) => match table.cost_for(subtotal, subtotal) {
-                Some(cost) => flat(cost),
-                None => MethodOutcome::Unavailable(Unavailable::NoRangeApplies),
-            },
+            MethodKind::ByTotal(table) => table_outcome(table, subtotal, subtotal, flat),
             MethodKind::RealTime(method) => {
                 if summary.carrier_item_count == 0 {
                     return MethodOutcome::Unavailable(Unavailable::NothingForCarriers);
@@ -384,6 +422,12 @@ impl Method {
                     format!("must not be negative, got {value}"),
                 ));
             }
+            if value > MAX_SETTING {
+                return Err(Error::invalid_request(
+                    &format!("{field}.{name}"),
+                    format!("{value} is absurd (over {MAX_SETTING})"),
+                ));
+            }
             Ok(())
         };
         if let Some(Adjustment::Fixed(fee) | Adjustment::Percent(fee)) = self.handling_fee {
@@ -403,10 +447,11 @@ impl Method {
                             format!("lower {} is above upper {}", range.lower, range.upper),
                         ));
                     }
-                    if range.cost < Decimal::ZERO || range.lower < Decimal::ZERO {
+                    let bounded = |v: Decimal| v >= Decimal::ZERO && v <= MAX_SETTING;
+                    if !bounded(range.cost) || !bounded(range.lower) || !bounded(range.upper) {
                         return Err(Error::invalid_request(
                             &field,
-                            "limits and cost must not be negative",
+                            format!("limits and cost must be between 0 and {MAX_SETTING}"),
                         ));
                     }
                 }
@@ -417,7 +462,16 @@ impl Method {
                     None => Ok(()),
                 }
             }
-            MethodKind::RealTime(_) | MethodKind::Other { .. } => Ok(()),
+            MethodKind::RealTime(method) => match method.markup {
+                Some(Adjustment::Fixed(v) | Adjustment::Percent(v)) if v.abs() > MAX_SETTING => {
+                    Err(Error::invalid_request(
+                        &format!("{field}.markup"),
+                        format!("{v} is absurd (over {MAX_SETTING})"),
+                    ))
+                }
+                _ => Ok(()),
+            },
+            MethodKind::Other { .. } => Ok(()),
         }
     }
 }

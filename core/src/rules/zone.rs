@@ -225,11 +225,15 @@ impl Zone {
     /// Does zone-level free shipping apply to this consignment?
     pub fn free_shipping_applies(&self, summary: &ConsignmentSummary) -> bool {
         self.free_shipping.as_ref().is_some_and(|free| {
-            let mut subtotal = summary.subtotal.amount;
-            if free.exclude_fixed_shipping_products {
-                subtotal -= summary.fixed_shipping_subtotal.amount;
-            }
-            subtotal >= free.minimum_subtotal
+            let subtotal = if free.exclude_fixed_shipping_products {
+                summary
+                    .subtotal
+                    .amount
+                    .checked_sub(summary.fixed_shipping_subtotal.amount)
+            } else {
+                Some(summary.subtotal.amount)
+            };
+            subtotal.is_some_and(|s| s >= free.minimum_subtotal)
         })
     }
 
@@ -254,11 +258,14 @@ impl Zone {
                 ..FeeSchedule::default()
             };
             let zero = Money::zero(summary.subtotal.currency.clone());
-            return vec![Offer {
-                method_id: Zone::FREE_SHIPPING_ID.to_string(),
-                method_name: "Free Shipping".to_string(),
-                outcome: MethodOutcome::Static(fees.apply(&zero)),
-            }];
+            return match fees.apply(&zero) {
+                Ok(priced) => vec![Offer {
+                    method_id: Zone::FREE_SHIPPING_ID.to_string(),
+                    method_name: "Free Shipping".to_string(),
+                    outcome: MethodOutcome::Static(priced),
+                }],
+                Err(_) => Vec::new(),
+            };
         }
         self.methods
             .iter()
