@@ -6,14 +6,34 @@ const ISO_3166_ALPHA2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ B
 /// Countries with no postal code system (an empty postal code is fine there).
 const WITHOUT_POSTAL_CODES: &str = "AE AG AO AQ AW BF BI BJ BO BQ BS BW BZ CD CF CG CI CK CM CW DJ DM ER FJ GA GD GH GM GQ GY HK HM KI KM KN KP LY ML MO MR MW NR NU QA RW SB SC SL SR SS ST SX SY TD TF TG TK TL TO TT TV UG VU YE ZW";
 
+/// Is `code` in a space-separated list of two-letter codes? The lists are sorted, and each
+/// entry sits at a fixed offset (three bytes apart), so this is a binary search without
+/// allocating — it runs on every address of every quote.
+fn in_code_list(list: &str, code: &str) -> bool {
+    let (list, code) = (list.as_bytes(), code.as_bytes());
+    if code.len() != 2 {
+        return false;
+    }
+    let (mut lo, mut hi) = (0, list.len().div_ceil(3));
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match list[mid * 3..mid * 3 + 2].cmp(code) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 /// Is `code` (upper case) an assigned ISO 3166-1 alpha-2 code?
 pub fn is_iso_country(code: &str) -> bool {
-    code.len() == 2 && ISO_3166_ALPHA2.split(' ').any(|c| c == code)
+    in_code_list(ISO_3166_ALPHA2, code)
 }
 
 /// Does the country (upper case ISO code) use postal codes?
 pub fn uses_postal_codes(code: &str) -> bool {
-    !WITHOUT_POSTAL_CODES.split(' ').any(|c| c == code)
+    !in_code_list(WITHOUT_POSTAL_CODES, code)
 }
 
 /// Checks a postal code's shape for the countries whose format we know. Partial postcodes
@@ -53,6 +73,22 @@ pub fn postal_code_shape_ok(country: &str, postal_code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_lists_are_sorted_and_evenly_spaced() {
+        for list in [ISO_3166_ALPHA2, WITHOUT_POSTAL_CODES] {
+            let codes: Vec<&str> = list.split(' ').collect();
+            assert!(codes.iter().all(|c| c.len() == 2), "two letters each");
+            assert!(codes.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
+            for c in &codes {
+                assert!(in_code_list(list, c), "{c} found");
+            }
+        }
+        assert_eq!(ISO_3166_ALPHA2.split(' ').count(), 249);
+        for missing in ["AA", "ZZ", "A", "", "usa", "us"] {
+            assert!(!is_iso_country(missing), "{missing}");
+        }
+    }
 
     #[test]
     fn knows_countries_and_postcodes() {
