@@ -79,7 +79,10 @@ mod tests {
         for list in [ISO_3166_ALPHA2, WITHOUT_POSTAL_CODES] {
             let codes: Vec<&str> = list.split(' ').collect();
             assert!(codes.iter().all(|c| c.len() == 2), "two letters each");
-            assert!(codes.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
+            assert!(
+                codes.windows(2).all(|w| w[0] < w[1]),
+                "sorted, no duplicates"
+            );
             for c in &codes {
                 assert!(in_code_list(list, c), "{c} found");
             }
