@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
@@ -34,6 +34,8 @@ use tally::Tally;
 
 /// Quotes run when neither `--quotes` nor `--duration` is given.
 const DEFAULT_QUOTES: u64 = 10_000;
+/// Most tallies the workers share.
+const TALLY_SHARDS: u32 = 8;
 /// How often throughput and memory are sampled.
 const SAMPLE_EVERY: Duration = Duration::from_millis(250);
 
@@ -275,11 +277,19 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
         })
     };
 
+    // Workers share a few tallies (a histogram is ~0.5 MB; one per worker would make a
+    // 1,000-worker run measure its own counters).
+    let shards: Arc<Vec<Mutex<Tally>>> = Arc::new(
+        (0..args.concurrency.min(TALLY_SHARDS))
+            .map(|_| Mutex::new(Tally::new()))
+            .collect(),
+    );
     let workers: Vec<_> = (0..args.concurrency)
-        .map(|_| {
+        .map(|w| {
             let (host, next, done) = (host.clone(), next.clone(), done.clone());
+            let shards = shards.clone();
             tokio::spawn(async move {
-                let mut tally = Tally::new();
+                let shard = &shards[w as usize % shards.len()];
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     let more = match (total, until) {
@@ -301,21 +311,28 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
                     };
                     let t = Instant::now();
                     let answer = host.quote_checkout(&checkout).await;
-                    tally.record(t.elapsed().as_micros() as u64, &answer);
+                    let micros = t.elapsed().as_micros() as u64;
+                    shard
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .record(micros, &answer);
                     done.fetch_add(1, Ordering::Relaxed);
                     if matches!(&answer, Err(e) if e.kind == shipmux_core::ErrorKind::InvalidRequest) {
                         break;
                     }
+                    // Cache hits never wait on I/O; without this, a worker answering from the
+                    // cache would keep its thread from the quotes waiting on a carrier.
+                    tokio::task::yield_now().await;
                 }
-                tally
             })
         })
         .collect();
-    let mut tally = Tally::new();
     for w in workers {
-        if let Ok(t) = w.await {
-            tally.merge(t);
-        }
+        let _ = w.await;
+    }
+    let mut tally = Tally::new();
+    for shard in Arc::try_unwrap(shards).unwrap_or_default() {
+        tally.merge(shard.into_inner().unwrap_or_else(|p| p.into_inner()));
     }
     let elapsed = started.elapsed();
     let cpu_s = match (cpu_before, process::cpu_seconds()) {
