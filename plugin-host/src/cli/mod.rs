@@ -114,13 +114,16 @@ fn usage_error(e: clap::Error) -> ExitCode {
             }
         }
         _ => {
+            // clap's first paragraph (its message may continue on indented lines), as one line.
             let text = e.to_string();
-            let line = text
+            let paragraph: Vec<&str> = text
                 .lines()
                 .map(str::trim)
-                .find(|l| !l.is_empty())
-                .unwrap_or("invalid arguments");
-            let line = line.strip_prefix("error: ").unwrap_or(line);
+                .skip_while(|l| l.is_empty())
+                .take_while(|l| !l.is_empty())
+                .collect();
+            let line = paragraph.join(" ");
+            let line = line.strip_prefix("error: ").unwrap_or(&line);
             eprintln!("shipmux: {line} (see --help)");
             ExitCode::from(2)
         }
