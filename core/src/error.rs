@@ -189,9 +189,9 @@ impl Error {
         self
     }
 
-    /// Sets the carrier's requested wait.
+    /// Sets the carrier's requested wait (a wait beyond `u64::MAX` ms is kept as that).
     pub fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
-        self.retry_after_ms = wait.map(|d| d.as_millis() as u64);
+        self.retry_after_ms = wait.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
         self
     }
 

@@ -178,7 +178,8 @@ impl HttpResponse {
         String::from_utf8_lossy(&self.body)
     }
 
-    /// The `Retry-After` header as a duration (delta-seconds form; an HTTP date is ignored).
+    /// The `Retry-After` header as a duration (delta-seconds form; an HTTP date is ignored,
+    /// and so is a value too large for a `Duration`, such as `1e300`).
     pub fn retry_after(&self) -> Option<Duration> {
         let v = self.header("retry-after")?.trim();
         if let Ok(secs) = v.parse::<u64>() {
@@ -187,7 +188,7 @@ impl HttpResponse {
         v.parse::<f64>()
             .ok()
             .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(Duration::from_secs_f64)
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
     }
 
     /// Parses the body as JSON, with a `parse` error naming what was expected.

@@ -1,0 +1,15 @@
+//! UPS Rating answers (Shop / Rate, negotiated or not) through `UpsProtocol::parse_rate`.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use shipmux_fuzz::{rate_rounds, ups, us_request};
+
+fuzz_target!(|data: &[u8]| {
+    static SETUP: OnceLock<(shipmux_ups::UpsProtocol, [shipmux_core::RateRequest; 2])> =
+        OnceLock::new();
+    let (protocol, requests) = SETUP.get_or_init(|| (ups(), [us_request(false), us_request(true)]));
+    let abroad = data.get(1).is_some_and(|h| h & 0x20 != 0);
+    rate_rounds(protocol, &requests[usize::from(abroad)], data);
+});
