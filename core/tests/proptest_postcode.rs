@@ -1,0 +1,44 @@
+//! Regression tests from fuzzing `fuzz/fuzz_targets/postcode_pattern.rs`: a postcode that a
+//! pattern matches must also match as a prefix of itself (`matches(x)` implies
+//! `matches_prefix(x)`), because the full code is one of the codes starting with it.
+
+use shipmux_core::rules::PostcodePattern;
+
+fn p(s: &str) -> PostcodePattern {
+    PostcodePattern::parse(s).expect("valid pattern")
+}
+
+#[test]
+fn full_matches_are_prefix_matches_for_exact_wildcard_and_numeric_patterns() {
+    let cases = [
+        ("90210", "90210"),
+        ("902*", "90210"),
+        ("*", "K1A 0B1"),
+        ("665?6", "66516"),
+        ("90000...90299", "90210"),
+        ("90000...90299", "90000"),
+        ("PE30...PE35", "PE31"),
+        ("SW1A…SW1Z", "SW1B"),
+    ];
+    for (pattern, code) in cases {
+        let pattern = p(pattern);
+        assert!(pattern.matches(code), "{pattern} {code}");
+        assert!(pattern.matches_prefix(code), "{pattern} {code}");
+    }
+}
+
+/// Found by the fuzzer (`SW1A…RW1ZA-1A` matched `WU\0\x15B`), reduced by hand. A letter range
+/// compares the postcode's digit string with the ends padded to *its* length, but an end
+/// longer than the postcode is not cut: `K1A` becomes `110101`, longer than `Z9`'s `2609`,
+/// so as numbers `Z9` sorts below it and falls inside `K1...K1A`. `matches_prefix` cuts the
+/// ends to the code's length and says no. Padding the postcode as well as the ends to the
+/// longest of the three (or comparing fixed-width strings as `matches_prefix` does) would
+/// make both agree; left to the rules' owner because it changes the documented range
+/// semantics (SEMANTICS.md §5.3).
+#[test]
+#[ignore = "known bug: a letter range whose end is longer than the postcode over-matches"]
+fn a_letter_range_does_not_match_codes_beyond_its_end() {
+    let range = p("K1...K1A");
+    assert!(!range.matches_prefix("Z9"));
+    assert!(!range.matches("Z9"), "Z9 is not between K1 and K1A");
+}

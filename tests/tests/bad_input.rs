@@ -1,0 +1,777 @@
+//! Bad input at every door: checkout JSON, config files, plugin files, carrier answers and
+//! CLI flags. Each is refused with a typed error (or, for the CLI, one line and a non-zero
+//! exit other than a panic's 101) whose message names what is wrong — never a panic or a
+//! hang. `docs/reliability.md` has the table of what was tried and what came back; run with
+//! `--nocapture` to print it again.
+
+mod reliability_support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reliability_support::plugin_support::{canadapost_plugin, scratch_dir, workspace};
+use reliability_support::{canadian_request, us_request};
+use serde_json::json;
+use shipmux_core::checkout::Checkout;
+use shipmux_core::{
+    Carrier, CarrierProtocol, Error, ErrorKind, Exchange, HttpResponse, RateRequest,
+};
+use shipmux_host::plugin::Plugin;
+use shipmux_host::{Config, HttpCarrier, HttpCarrierOptions, HttpDriver, RetryPolicy};
+
+/// Prints one row of the table in docs/reliability.md.
+fn row(door: &str, input: &str, answer: &str) {
+    let clip = |s: &str| {
+        let s = s.replace('\n', " ").replace('|', "\\|");
+        if s.chars().count() > 160 {
+            format!("{}…", s.chars().take(160).collect::<String>())
+        } else {
+            s
+        }
+    };
+    println!("| {door} | {} | {} |", clip(input), clip(answer));
+}
+
+/// Asserts `result` is an error of `kind` whose message contains every one of `names`.
+fn refused<T: std::fmt::Debug>(
+    door: &str,
+    input: &str,
+    result: Result<T, Error>,
+    kind: ErrorKind,
+    names: &[&str],
+) {
+    let e = match result {
+        Ok(v) => panic!("{door}: `{input}` was accepted: {v:?}"),
+        Err(e) => e,
+    };
+    row(door, input, &e.to_string());
+    assert_eq!(e.kind, kind, "{door}: `{input}` → {e}");
+    for name in names {
+        assert!(
+            e.message.contains(name),
+            "{door}: `{input}` → `{e}` does not name `{name}`"
+        );
+    }
+}
+
+const CHECKOUT: &str = r#"{"origin": {"country": "US", "postal_code": "90210", "region": "CA"},
+ "currency": "USD",
+ "line_items": [{"id": "li-1", "quantity": 2, "unit_price": "19.99",
+                 "weight": {"value": "2.5", "unit": "lb"}}],
+ "consignments": [{"id": "c1", "address": {"country": "US", "postal_code": "10001"},
+                   "line_items": [{"item_id": "li-1", "quantity": 2}]}]}"#;
+
+fn checkout(json: &str) -> Result<Checkout, Error> {
+    let c = Checkout::from_json(json)?;
+    c.validate()?;
+    Ok(c)
+}
+
+/// `CHECKOUT` with `from` replaced by `to`.
+fn edited(from: &str, to: &str) -> String {
+    assert!(CHECKOUT.contains(from), "{from}");
+    CHECKOUT.replacen(from, to, 1)
+}
+
+#[test]
+fn checkout_json_is_refused_naming_the_field() {
+    checkout(CHECKOUT).expect("the reference checkout is valid");
+    let door = "checkout JSON";
+    let cases: Vec<(String, &[&str])> = vec![
+        (String::new(), &[]),
+        ("{".into(), &[]),
+        ("[]".into(), &[]),
+        ("null".into(), &[]),
+        (r#"{"currency": "USD"}"#.into(), &["origin"]),
+        (
+            edited(
+                r#""country": "US", "postal_code": "90210""#,
+                r#""country": "XX", "postal_code": "90210""#,
+            ),
+            &["origin.country"],
+        ),
+        (
+            edited(
+                r#""quantity": 2, "unit_price""#,
+                r#""quantity": -2, "unit_price""#,
+            ),
+            &["line_items[0].quantity"],
+        ),
+        (
+            edited(
+                r#""quantity": 2, "unit_price""#,
+                r#""quantity": 1e400, "unit_price""#,
+            ),
+            &[],
+        ),
+        (
+            edited(r#""unit_price": "19.99""#, r#""unit_price": "-1""#),
+            &["line_items[0].unit_price"],
+        ),
+        (
+            edited(r#""unit_price": "19.99""#, r#""unit_price": "1e999""#),
+            &["1e999"],
+        ),
+        (
+            edited(r#""value": "2.5""#, r#""value": "0""#),
+            &["line_items[0].weight"],
+        ),
+        (
+            edited(r#""value": "2.5""#, r#""value": "99999999999999999999999""#),
+            &["line_items[0].weight"],
+        ),
+        (edited(r#""unit": "lb""#, r#""unit": "stone""#), &["stone"]),
+        (
+            edited(r#""currency": "USD""#, r#""currency": "dollars""#),
+            &["currency"],
+        ),
+        (
+            edited(r#""item_id": "li-1""#, r#""item_id": "li-9""#),
+            &["li-9"],
+        ),
+        (
+            edited(
+                r#""item_id": "li-1", "quantity": 2"#,
+                r#""item_id": "li-1", "quantity": 3"#,
+            ),
+            &["li-1"],
+        ),
+        (
+            edited(r#""id": "c1""#, r#""id": """#),
+            &["consignments[0].id"],
+        ),
+        (
+            edited(
+                r#""line_items": [{"item_id""#,
+                r#""line_items": [], "x": [{"item_id""#,
+            ),
+            &["consignments[0]"],
+        ),
+        (
+            edited(
+                r#""postal_code": "10001""#,
+                r#""postal_code": "10001", "country": "US""#,
+            ),
+            &[],
+        ),
+    ];
+    for (json, names) in cases {
+        let result = checkout(&json);
+        let e = match &result {
+            Ok(c) => panic!("{door}: `{json}` was accepted: {c:?}"),
+            Err(e) => e.clone(),
+        };
+        assert!(
+            matches!(e.kind, ErrorKind::InvalidRequest | ErrorKind::Parse),
+            "{door}: `{json}` → {e}"
+        );
+        refused(door, &json, result, e.kind, names);
+    }
+}
+
+fn config(toml: &str) -> Result<Config, Error> {
+    Config::from_toml(toml, std::env::temp_dir())
+}
+
+#[test]
+fn config_files_are_refused_naming_what_is_wrong() {
+    let door = "config file";
+    let cases: &[(&str, &[&str])] = &[
+        ("[host\nquote_deadline_ms = 3000", &[]),
+        (
+            "[host]\nquote_deadline_ms = \"soon\"",
+            &["quote_deadline_ms"],
+        ),
+        ("[host]\nquote_deadline_ms = -5", &["quote_deadline_ms"]),
+        ("[host]\nstragglers = \"ignore\"", &["stragglers"]),
+        ("[cache]\ncapacity = 1.5", &["capacity"]),
+        ("[carriers.ups]\nrate_limit = \"fast\"", &["fast"]),
+        ("[carriers.ups]\nrate_limit = \"0/s\"", &["0/s"]),
+        ("[carriers.dhl]\nclient_id = \"x\"", &["dhl"]),
+        ("[[plugins]]\nrate_limit = \"5/s\"", &["path"]),
+        (
+            "[rules]\nfile = \"/nonexistent/rules.json\"",
+            &["/nonexistent/rules.json"],
+        ),
+    ];
+    for (toml, names) in cases {
+        let result = config(toml).and_then(|c| {
+            // Loading the rules and building the carriers is where a config meets the world.
+            c.load_rules()?;
+            let driver = HttpDriver::new()?;
+            shipmux_host::registry_from_config(&c, &driver, &|_| None).map(|_| c)
+        });
+        let e = result.as_ref().err().cloned();
+        let Some(e) = e else {
+            panic!("{door}: `{toml}` was accepted");
+        };
+        refused(door, toml, result, e.kind, names);
+        assert!(
+            matches!(e.kind, ErrorKind::Config | ErrorKind::InvalidRequest),
+            "{door}: `{toml}` → {e}"
+        );
+    }
+
+    // A credential whose variable is not set names the variable, never a value.
+    let toml = "[carriers.ups]\nclient_id_env = \"SHIPMUX_TEST_UNSET_ID\"\nclient_secret_env = \"SHIPMUX_TEST_UNSET_SECRET\"";
+    let c = config(toml).expect("parses");
+    let driver = HttpDriver::new().unwrap();
+    refused(
+        door,
+        toml,
+        shipmux_host::registry_from_config(&c, &driver, &|_| None),
+        ErrorKind::Config,
+        &["SHIPMUX_TEST_UNSET_"],
+    );
+
+    // A rules file that is not JSON, and one whose zones are wrong.
+    let dir = scratch_dir("bad-rules");
+    for (text, names) in [
+        ("zones: none", &[][..]),
+        (
+            r#"{"zones": [{"id": "z", "name": "Z", "type": "zip", "locations": [{"country": "US", "postcode": "..."}]}]}"#,
+            &["postcode"][..],
+        ),
+        (
+            r#"{"zones": [{"id": "z", "name": "Z", "type": "global"}, {"id": "z", "name": "Z2", "type": "global"}]}"#,
+            &["z"][..],
+        ),
+    ] {
+        std::fs::write(dir.join("rules.json"), text).unwrap();
+        let c = Config::from_toml("[rules]\nfile = \"rules.json\"", &dir).expect("parses");
+        let result = c.load_rules();
+        let kind = result
+            .as_ref()
+            .err()
+            .map(|e| e.kind)
+            .unwrap_or(ErrorKind::Config);
+        refused("rules file", text, result, kind, names);
+        assert!(matches!(
+            kind,
+            ErrorKind::Config | ErrorKind::InvalidRequest
+        ));
+    }
+}
+
+#[test]
+fn plugin_files_are_refused_naming_the_file() {
+    let door = "plugin file";
+    let dir = scratch_dir("bad-plugins");
+    let files: Vec<(&str, PathBuf)> = {
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        };
+        vec![
+            ("a path that does not exist", dir.join("missing.so")),
+            ("an empty file", write("empty.so", b"")),
+            (
+                "a text file",
+                write("notes.so", b"this is not a shared library\n"),
+            ),
+            (
+                "random bytes",
+                write(
+                    "noise.so",
+                    &(0..4096u32)
+                        .map(|i| (i * 7919 % 251) as u8)
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+            ("a folder", dir.clone()),
+        ]
+    };
+    for (what, path) in files {
+        let e = Plugin::load(&path).map(|p| p.manifest().clone());
+        let label = format!("{what} ({})", path.file_name().unwrap().to_string_lossy());
+        refused(
+            door,
+            &label,
+            e,
+            ErrorKind::Plugin,
+            &[&path.display().to_string()],
+        );
+    }
+
+    let plugin = Plugin::load(canadapost_plugin()).expect("the real plugin loads");
+    for (config, names) in [
+        (json!(null), &[][..]),
+        (json!([]), &[][..]),
+        (json!({}), &["username"][..]),
+        // Names the type, not the field: the plugin config reader keeps no path.
+        (json!({"username": 5, "password": "p"}), &["number"][..]),
+        (
+            json!({"username": "u", "password": "p", "base_url": "not a url"}),
+            &["base_url"][..],
+        ),
+        (
+            json!({"username": "u", "password": "p", "tracking_view": "sideways"}),
+            &["sideways"][..],
+        ),
+    ] {
+        let result = plugin.instantiate(&config).map(|_| ());
+        let kind = result
+            .as_ref()
+            .err()
+            .map(|e| e.kind)
+            .unwrap_or(ErrorKind::Config);
+        refused("plugin config", &config.to_string(), result, kind, names);
+        assert!(
+            matches!(kind, ErrorKind::Config | ErrorKind::Plugin),
+            "{config}"
+        );
+    }
+}
+
+/// In a child process (see [`a_truncated_plugin_is_refused_not_a_crash`]): loads the
+/// plugin file named by `SHIPMUX_LOAD_PLUGIN`, which must be refused. Does nothing without it.
+#[test]
+fn child_loads_the_plugin_named_by_shipmux_load_plugin() {
+    let Ok(path) = std::env::var("SHIPMUX_LOAD_PLUGIN") else {
+        return;
+    };
+    let e = Plugin::load(&path)
+        .map(|p| p.manifest().clone())
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Plugin, "{e}");
+}
+
+/// Found here: `dlopen` of a copy of the real Canada Post plugin cut short maps segments
+/// past the end of the file, and touching them kills the whole process with SIGBUS before
+/// the loader can refuse anything — a host scanning a plugin folder dies on a half-copied
+/// file. The fix belongs in the loader (`plugin-host/src/plugin/library.rs`): read the ELF
+/// program headers first and refuse a file shorter than its `PT_LOAD` segments'
+/// `p_offset + p_filesz`. Each load runs in a child process, so this test observes the crash
+/// instead of suffering it.
+#[test]
+#[ignore = "known bug: loading a truncated plugin .so kills the process with SIGBUS"]
+fn a_truncated_plugin_is_refused_not_a_crash() {
+    let real = std::fs::read(canadapost_plugin()).expect("the Canada Post plugin is built");
+    let dir = scratch_dir("cut-plugins");
+    let mut crashes = Vec::new();
+    for (what, len) in [("cut to 4 KiB", 4096), ("cut to 64 KiB", 65536)] {
+        let path = dir.join(format!("cut-{len}.so"));
+        std::fs::write(&path, &real[..len]).unwrap();
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "child_loads_the_plugin_named_by_shipmux_load_plugin",
+            ])
+            .env("SHIPMUX_LOAD_PLUGIN", &path)
+            .output()
+            .expect("the test binary runs");
+        row(
+            "plugin file",
+            &format!("the real plugin {what}"),
+            &format!("child process: {:?}", out.status),
+        );
+        if !out.status.success() {
+            crashes.push(format!("{what}: {:?}", out.status));
+        }
+    }
+    assert!(crashes.is_empty(), "{crashes:?}");
+}
+
+/// Answers to a rate request no carrier should send, and what each must become.
+fn bad_answers() -> Vec<(&'static str, HttpResponse)> {
+    let json = |status: u16, body: &str| {
+        HttpResponse::new(status, body.as_bytes().to_vec())
+            .with_header("Content-Type", "application/json")
+    };
+    vec![
+        ("200, empty body", json(200, "")),
+        ("200, `null`", json(200, "null")),
+        ("200, `{}`", json(200, "{}")),
+        ("200, `[]`", json(200, "[]")),
+        (
+            "200, not UTF-8",
+            json(200, "\u{0}\u{1}\u{7f}").with_header("X", "y"),
+        ),
+        (
+            "200, HTML page",
+            HttpResponse::new(
+                200,
+                b"<!DOCTYPE html><html><body>Bad gateway</body></html>".to_vec(),
+            )
+            .with_header("Content-Type", "text/html"),
+        ),
+        (
+            "200, XML for a JSON API (and JSON for XML)",
+            json(200, "<?xml version=\"1.0\"?><price-quotes><price-quote>"),
+        ),
+        (
+            "200, nested 10 000 deep",
+            json(
+                200,
+                &format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+            ),
+        ),
+        (
+            "200, a number of 400 digits",
+            json(200, &format!("{{\"amount\": 1{}}}", "0".repeat(400))),
+        ),
+        (
+            "429, `Retry-After: 1e300`",
+            json(429, "{}").with_header("Retry-After", "1e300"),
+        ),
+        (
+            "503, `Retry-After: -1`",
+            json(503, "").with_header("Retry-After", "-1"),
+        ),
+        (
+            "302 redirect",
+            HttpResponse::new(302, Vec::new()).with_header("Location", "http://example.invalid/"),
+        ),
+        ("999, unknown status", json(999, "{}")),
+    ]
+}
+
+fn protocols() -> Vec<(Box<dyn CarrierProtocol>, RateRequest)> {
+    let base = "http://127.0.0.1:9";
+    vec![
+        (
+            Box::new(
+                shipmux_ups::Ups::builder()
+                    .client_id("c")
+                    .client_secret("s")
+                    .base_url(base)
+                    .build()
+                    .unwrap(),
+            ),
+            us_request(),
+        ),
+        (
+            Box::new(
+                shipmux_fedex::Fedex::builder()
+                    .client_id("c")
+                    .client_secret("s")
+                    .account_number("740561073")
+                    .base_url(base)
+                    .build()
+                    .unwrap(),
+            ),
+            us_request(),
+        ),
+        (
+            Box::new(
+                shipmux_usps::Usps::builder()
+                    .client_id("c")
+                    .client_secret("s")
+                    .base_url(base)
+                    .build()
+                    .unwrap(),
+            ),
+            us_request(),
+        ),
+        (
+            Box::new(
+                shipmux_canadapost::CanadaPost::builder()
+                    .username("u")
+                    .password("p")
+                    .base_url(base)
+                    .build()
+                    .unwrap(),
+            ),
+            canadian_request(),
+        ),
+    ]
+}
+
+#[test]
+fn carrier_answers_that_make_no_sense_are_errors_naming_the_carrier() {
+    for (protocol, request) in protocols() {
+        let id = protocol.info().id.clone();
+        let requests = protocol.build_rate(&request).expect("builds");
+        for (what, response) in bad_answers() {
+            let exchange = Exchange {
+                round: 0,
+                responses: vec![response.clone(); requests.len()],
+                requests: requests.clone(),
+            };
+            let result = protocol.parse_rate(&request, &exchange);
+            let e = match result {
+                Ok(shipmux_core::Step::Done(rates)) => {
+                    panic!("{id}: {what} gave rates {rates:?}")
+                }
+                // USPS falls back to its prices API on some answers: a fine reaction.
+                Ok(shipmux_core::Step::Next(next)) => {
+                    row(
+                        "carrier answer",
+                        &format!("{id}: {what}"),
+                        &format!("asks for another round ({} requests)", next.len()),
+                    );
+                    continue;
+                }
+                Err(e) => e,
+            };
+            row("carrier answer", &format!("{id}: {what}"), &e.to_string());
+            assert_eq!(e.carrier.as_ref(), Some(&id), "{id}: {what} → {e}");
+            assert!(!e.message.trim().is_empty(), "{id}: {what}");
+            let status = response.status;
+            let want = match status {
+                200 | 302 | 999 => vec![ErrorKind::Parse, ErrorKind::Rejected],
+                429 => vec![ErrorKind::RateLimited],
+                503 => vec![ErrorKind::Unavailable, ErrorKind::RateLimited],
+                _ => vec![],
+            };
+            assert!(want.contains(&e.kind), "{id}: {what} → {e}");
+            if status == 429 || status == 503 {
+                assert_eq!(
+                    e.retry_after_ms, None,
+                    "{id}: {what}: a nonsense Retry-After is dropped"
+                );
+            }
+        }
+    }
+}
+
+/// A loopback server that answers every request with `status`, `headers` and `body`.
+async fn answering(status: u16, headers: &'static str, body: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// Through the real host: a carrier answering 429 with `Retry-After: 1e300` once panicked
+/// the host's retry loop (fuzzing found it); now it is a `rate_limited` error.
+#[tokio::test]
+async fn an_absurd_retry_after_through_the_host_is_a_rate_limit_not_a_panic() {
+    let url = answering(
+        429,
+        "retry-after: 1e300\r\ncontent-type: application/json\r\n",
+        "{}",
+    )
+    .await;
+    let protocol = shipmux_canadapost::CanadaPost::builder()
+        .username("u")
+        .password("p")
+        .base_url(url)
+        .build()
+        .unwrap();
+    let carrier = HttpCarrier::with_options(
+        protocol,
+        HttpDriver::new().unwrap(),
+        HttpCarrierOptions {
+            retry: RetryPolicy::default(),
+            call_timeout: Duration::from_secs(5),
+            ..HttpCarrierOptions::default()
+        },
+    );
+    let e = carrier.quote(&canadian_request()).await.unwrap_err();
+    row(
+        "carrier answer (host)",
+        "canadapost: 429 with `Retry-After: 1e300`",
+        &e.to_string(),
+    );
+    assert_eq!(e.kind, ErrorKind::RateLimited, "{e}");
+    assert_eq!(e.retry_after_ms, None, "{e}");
+}
+
+/// The `shipmux` binary cargo built for this profile, if it is there (`cargo test
+/// --workspace` builds it for the host's CLI tests).
+fn shipmux_binary() -> Option<PathBuf> {
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    let path = workspace().join("target").join(profile).join("shipmux");
+    path.is_file().then_some(path)
+}
+
+/// Runs the binary with a deadline; (exit code, stderr).
+fn run(binary: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(binary)
+        .args(args)
+        .env_remove("UPS_CLIENT_ID")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("shipmux starts");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut stderr = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            return (status.code(), stderr);
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("shipmux {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn cli_flags_and_files_are_refused_in_one_line() {
+    let Some(binary) = shipmux_binary() else {
+        eprintln!(
+            "target/<profile>/shipmux is not built: skipping the CLI door (cargo test --workspace builds it)"
+        );
+        return;
+    };
+    let dir = scratch_dir("bad-cli");
+    let garbage = dir.join("garbage.json");
+    std::fs::write(&garbage, "{\"origin\": ").unwrap();
+    let checkout_zero = dir.join("zero.json");
+    std::fs::write(
+        &checkout_zero,
+        CHECKOUT.replacen(
+            "\"quantity\": 2, \"unit_price\"",
+            "\"quantity\": 0, \"unit_price\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let garbage_json_ok = dir.join("checkout.json");
+    std::fs::write(&garbage_json_ok, CHECKOUT).unwrap();
+    let (checkout_zero, garbage_json_ok) = (
+        checkout_zero.display().to_string(),
+        garbage_json_ok.display().to_string(),
+    );
+    let bad_toml = dir.join("bad.toml");
+    std::fs::write(&bad_toml, "[host\n").unwrap();
+    let text = dir.join("plugin.so");
+    std::fs::write(&text, "not a plugin").unwrap();
+    let (garbage, bad_toml, text) = (
+        garbage.display().to_string(),
+        bad_toml.display().to_string(),
+        text.display().to_string(),
+    );
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "quote",
+                "--from",
+                "US 90210",
+                "--to",
+                "US 10001",
+                "--parcel",
+                "2lb",
+                "--deadline",
+                "soon",
+            ],
+            "--deadline",
+        ),
+        (
+            vec![
+                "quote",
+                "--from",
+                "US 90210",
+                "--to",
+                "US 10001",
+                "--parcel=-2lb",
+            ],
+            "parcel",
+        ),
+        (
+            vec![
+                "quote",
+                "--from",
+                "US 90210",
+                "--to",
+                "US 10001",
+                "--parcel",
+                "2lb",
+                "--carriers",
+                "dhl",
+            ],
+            "dhl",
+        ),
+        (
+            vec!["quote", "--request", "/nonexistent/request.json"],
+            "/nonexistent/request.json",
+        ),
+        (vec!["quote", "--request", &garbage], "garbage.json"),
+        (
+            vec![
+                "quote", "--config", &bad_toml, "--from", "US 90210", "--to", "US 10001",
+                "--parcel", "2lb",
+            ],
+            // The TOML error, but not the file's name (see docs/reliability.md).
+            "unclosed table",
+        ),
+        (vec!["checkout", "--request", &garbage], "garbage.json"),
+        (
+            vec!["checkout", "--request", "/nonexistent/checkout.json"],
+            "/nonexistent/checkout.json",
+        ),
+        (vec!["checkout", "--request", &checkout_zero], "quantity"),
+        (
+            vec![
+                "checkout",
+                "--request",
+                &garbage_json_ok,
+                "--zones",
+                &garbage,
+            ],
+            // Says what is wrong but not which file (see docs/reliability.md).
+            "unreadable BigCommerce JSON",
+        ),
+        (vec!["loadtest", "--concurrency", "0"], "--concurrency"),
+        (vec!["loadtest", "--fail-rate", "2"], "--fail-rate"),
+        (
+            vec!["loadtest", "--carriers", "canadapost", "--quotes", "1"],
+            "canadapost",
+        ),
+        (vec!["loadtest", "--faults", "gremlins"], "gremlins"),
+        (
+            vec!["track", "--carrier", "ups", "not a tracking number!"],
+            "tracking",
+        ),
+        (
+            vec!["decode", "ups", "rate", "/nonexistent/answer.json"],
+            "/nonexistent/answer.json",
+        ),
+        (vec!["plugin", "check", &text], "plugin.so"),
+    ];
+    for (args, names) in cases {
+        let (code, stderr) = run(&binary, &args);
+        row(
+            "CLI",
+            &format!("shipmux {}", args.join(" ")),
+            &format!("exit {code:?}: {}", stderr.trim()),
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            matches!(code, Some(c) if c != 0 && c != 101),
+            "{args:?}: exit {code:?}: {stderr}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("shipmux: "), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(names),
+            "{args:?}: `{stderr}` does not name `{names}`"
+        );
+    }
+}
