@@ -31,12 +31,9 @@ fn full_matches_are_prefix_matches_for_exact_wildcard_and_numeric_patterns() {
 /// compares the postcode's digit string with the ends padded to *its* length, but an end
 /// longer than the postcode is not cut: `K1A` becomes `110101`, longer than `Z9`'s `2609`,
 /// so as numbers `Z9` sorts below it and falls inside `K1...K1A`. `matches_prefix` cuts the
-/// ends to the code's length and says no. Padding the postcode as well as the ends to the
-/// longest of the three (or comparing fixed-width strings as `matches_prefix` does) would
-/// make both agree; left to the rules' owner because it changes the documented range
-/// semantics (SEMANTICS.md §5.3).
+/// ends to the code's length and says no. Fixed: the postcode and both ends are now padded to
+/// the longest of the three and compared as fixed-width strings, so both agree.
 #[test]
-#[ignore = "known bug: a letter range whose end is longer than the postcode over-matches"]
 fn a_letter_range_does_not_match_codes_beyond_its_end() {
     let range = p("K1...K1A");
     assert!(!range.matches_prefix("Z9"));

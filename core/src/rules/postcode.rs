@@ -228,10 +228,18 @@ fn in_range(min: &str, max: &str, code: &str) -> bool {
             && cmp_digits(code, min) != Ordering::Less
             && cmp_digits(code, max) != Ordering::Greater;
     }
-    let code = to_digits(code);
-    let min = pad_right(to_digits(min), code.len());
-    let max = pad_right(to_digits(max), code.len());
-    cmp_digits(&code, &min) != Ordering::Less && cmp_digits(&code, &max) != Ordering::Greater
+    // WooCommerce pads only the ends, to the code's length; an end *longer* than the code then
+    // compares as a bigger number and the range over-matches (`K1...K1A` took `Z9`). Padding
+    // all three to the longest and comparing fixed-width strings gives WooCommerce's answer
+    // whenever the ends are no longer than the code, and the sensible one otherwise.
+    let (code, min, max) = (to_digits(code), to_digits(min), to_digits(max));
+    let width = code.len().max(min.len()).max(max.len());
+    let (code, min, max) = (
+        pad_right(code, width),
+        pad_right(min, width),
+        pad_right(max, width),
+    );
+    min <= code && code <= max
 }
 
 /// Some completion of `partial` lies in `[min, max]` iff the partial lies between the ends
