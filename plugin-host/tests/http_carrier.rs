@@ -334,3 +334,23 @@ async fn a_plugin_style_dyn_protocol_is_driven_too() {
     let c: Arc<dyn Carrier> = Arc::new(HttpCarrier::from_arc(protocol, HttpDriver::new().unwrap()));
     assert_eq!(c.quote(&request()).await.unwrap().len(), 2);
 }
+
+/// The token endpoint hangs longer than every quote's deadline: the quotes that give up leave
+/// the one token fetch running, each later quote joins it, and the account sees one token
+/// request however many quotes came and went (was one per cancelled quote).
+#[tokio::test(start_paused = true)]
+async fn quotes_cancelled_while_the_token_hangs_share_one_fetch() {
+    let up = Upstream::start().await;
+    *up.state.token_delay.lock().unwrap() = Duration::from_secs(8);
+    let c = carrier(&up, HttpCarrierOptions::default());
+    for _ in 0..30 {
+        let gave_up = tokio::time::timeout(Duration::from_millis(100), c.quote(&request())).await;
+        assert!(gave_up.is_err(), "the quote outlived its deadline");
+    }
+    assert_eq!(c.token_fetches(), 1);
+    let rates = c.quote(&request()).await.unwrap();
+    assert_eq!(rates.len(), 2);
+    assert_eq!(c.token_fetches(), 1);
+    assert_eq!(up.token_calls(), 1);
+    assert_eq!(up.rate_calls(), 1);
+}

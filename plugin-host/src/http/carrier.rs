@@ -62,10 +62,17 @@ pub struct HttpCarrier<P: CarrierProtocol + ?Sized> {
     protocol: Arc<P>,
     info: CarrierInfo,
     auth: Auth,
-    driver: HttpDriver,
     options: HttpCarrierOptions,
-    token: Option<Arc<TokenSlot>>,
     breaker: Option<CircuitBreaker>,
+    sender: Arc<Sender>,
+}
+
+/// What sending one request needs, shared with token fetches that run in their own task.
+struct Sender {
+    driver: HttpDriver,
+    retry: RetryPolicy,
+    attempt_timeout: Duration,
+    token: Option<Arc<TokenSlot>>,
     limiter: Option<Arc<AccountLimiter>>,
 }
 
@@ -114,15 +121,20 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
             .limiter
             .clone()
             .or_else(|| options.rate_limit.map(|l| Arc::new(AccountLimiter::new(l))));
+        let sender = Arc::new(Sender {
+            driver,
+            retry: options.retry.clone(),
+            attempt_timeout: options.attempt_timeout,
+            token,
+            limiter,
+        });
         HttpCarrier {
             protocol,
             info,
             auth,
-            driver,
             options,
-            token,
             breaker,
-            limiter,
+            sender,
         }
     }
 
@@ -138,7 +150,7 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
 
     /// How many token fetches this carrier's account has started (0 without OAuth).
     pub fn token_fetches(&self) -> u64 {
-        self.token.as_ref().map_or(0, |t| t.fetches())
+        self.sender.token.as_ref().map_or(0, |t| t.fetches())
     }
 
     /// Runs one operation under the call deadline, the circuit breaker and a tracing span,
@@ -232,15 +244,27 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
         ))
     }
 
+    /// The account's bearer token. A fetch runs in its own task, bounded by `deadline` of the
+    /// call that starts it, so callers that give up meanwhile do not restart it.
     async fn bearer(&self, deadline: Instant) -> Result<Option<Secret>> {
-        let Some(slot) = &self.token else {
+        let Some(slot) = &self.sender.token else {
             return Ok(None);
         };
         let token = slot
-            .get(self.options.token_refresh_margin, || async {
-                let request = self.protocol.build_token()?;
-                let response = self.send_with(&request, deadline, no_token).await?;
-                self.protocol.parse_token(&response)
+            .get(self.options.token_refresh_margin, || {
+                let (protocol, sender) = (self.protocol.clone(), self.sender.clone());
+                let span = tracing::info_span!(
+                    "token_fetch",
+                    carrier = %self.info.id,
+                    status = field::Empty,
+                    attempt = field::Empty,
+                );
+                async move {
+                    let request = protocol.build_token()?;
+                    let response = sender.send_with(&request, deadline, no_token).await?;
+                    protocol.parse_token(&response)
+                }
+                .instrument(span)
             })
             .await?;
         Ok(Some(token))
@@ -256,96 +280,11 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
         authorize: bool,
     ) -> Result<HttpResponse> {
         if authorize {
-            self.send_with(request, deadline, || self.bearer(deadline))
+            self.sender
+                .send_with(request, deadline, || self.bearer(deadline))
                 .await
         } else {
-            self.send_with(request, deadline, no_token).await
-        }
-    }
-
-    /// The retry loop of [`send`](Self::send), with the token taken from `token` (generic so
-    /// that fetching a token, which sends without one, is not a recursive future).
-    async fn send_with<Fut>(
-        &self,
-        request: &HttpRequest,
-        deadline: Instant,
-        token: impl Fn() -> Fut,
-    ) -> Result<HttpResponse>
-    where
-        Fut: Future<Output = Result<Option<Secret>>>,
-    {
-        let policy = &self.options.retry;
-        policy.budget.deposit();
-        let mut attempt = 0u32;
-        let mut refreshed = false;
-        loop {
-            attempt += 1;
-            if let Some(limiter) = &self.limiter {
-                limiter.acquire(Some(deadline)).await?;
-            }
-            let token = token().await?;
-            let mut request = request.clone();
-            if let Some(t) = &token {
-                request
-                    .headers
-                    .push(("Authorization".into(), format!("Bearer {}", t.expose())));
-            }
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let started = Instant::now();
-            let outcome = self
-                .driver
-                .send(&request, self.options.attempt_timeout.min(remaining))
-                .await;
-            let latency_ms = started.elapsed().as_millis() as u64;
-            let span = tracing::Span::current();
-            span.record("attempt", attempt);
-            let failure = match outcome {
-                Ok(response) => {
-                    span.record("status", response.status);
-                    tracing::debug!(
-                        attempt,
-                        status = response.status,
-                        latency_ms,
-                        url = %redact_url(&request.url),
-                        "http attempt"
-                    );
-                    if response.status == 401
-                        && !refreshed
-                        && let (Some(slot), Some(t)) = (&self.token, &token)
-                    {
-                        refreshed = true;
-                        attempt -= 1;
-                        slot.invalidate(t);
-                        continue;
-                    }
-                    match Error::from_status(response.status, "") {
-                        e if response.is_success() || !e.retryable => return Ok(response),
-                        e => {
-                            let e = e.with_retry_after(response.retry_after());
-                            let remaining = deadline.saturating_duration_since(Instant::now());
-                            match policy.delay_before_retry(attempt, &e, remaining) {
-                                Some(wait) => wait,
-                                None => return Ok(response),
-                            }
-                        }
-                    }
-                }
-                Err(e) => {
-                    tracing::debug!(
-                        attempt,
-                        latency_ms,
-                        error = %e,
-                        url = %redact_url(&request.url),
-                        "http attempt failed"
-                    );
-                    let remaining = deadline.saturating_duration_since(Instant::now());
-                    match policy.delay_before_retry(attempt, &e, remaining) {
-                        Some(wait) => wait,
-                        None => return Err(e),
-                    }
-                }
-            };
-            tokio::time::sleep(failure).await;
+            self.sender.send_with(request, deadline, no_token).await
         }
     }
 
@@ -436,6 +375,94 @@ impl<P: CarrierProtocol + ?Sized> Carrier for HttpCarrier<P> {
             }
         });
         join_all(chunks).await.into_iter().flatten().collect()
+    }
+}
+
+impl Sender {
+    /// The retry loop of [`HttpCarrier::send`], with the token taken from `token` (generic so
+    /// that fetching a token, which sends without one, is not a recursive future).
+    async fn send_with<Fut>(
+        &self,
+        request: &HttpRequest,
+        deadline: Instant,
+        token: impl Fn() -> Fut,
+    ) -> Result<HttpResponse>
+    where
+        Fut: Future<Output = Result<Option<Secret>>>,
+    {
+        let policy = &self.retry;
+        policy.budget.deposit();
+        let mut attempt = 0u32;
+        let mut refreshed = false;
+        loop {
+            attempt += 1;
+            if let Some(limiter) = &self.limiter {
+                limiter.acquire(Some(deadline)).await?;
+            }
+            let token = token().await?;
+            let mut request = request.clone();
+            if let Some(t) = &token {
+                request
+                    .headers
+                    .push(("Authorization".into(), format!("Bearer {}", t.expose())));
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let started = Instant::now();
+            let outcome = self
+                .driver
+                .send(&request, self.attempt_timeout.min(remaining))
+                .await;
+            let latency_ms = started.elapsed().as_millis() as u64;
+            let span = tracing::Span::current();
+            span.record("attempt", attempt);
+            let failure = match outcome {
+                Ok(response) => {
+                    span.record("status", response.status);
+                    tracing::debug!(
+                        attempt,
+                        status = response.status,
+                        latency_ms,
+                        url = %redact_url(&request.url),
+                        "http attempt"
+                    );
+                    if response.status == 401
+                        && !refreshed
+                        && let (Some(slot), Some(t)) = (&self.token, &token)
+                    {
+                        refreshed = true;
+                        attempt -= 1;
+                        slot.invalidate(t);
+                        continue;
+                    }
+                    match Error::from_status(response.status, "") {
+                        e if response.is_success() || !e.retryable => return Ok(response),
+                        e => {
+                            let e = e.with_retry_after(response.retry_after());
+                            let remaining = deadline.saturating_duration_since(Instant::now());
+                            match policy.delay_before_retry(attempt, &e, remaining) {
+                                Some(wait) => wait,
+                                None => return Ok(response),
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(
+                        attempt,
+                        latency_ms,
+                        error = %e,
+                        url = %redact_url(&request.url),
+                        "http attempt failed"
+                    );
+                    let remaining = deadline.saturating_duration_since(Instant::now());
+                    match policy.delay_before_retry(attempt, &e, remaining) {
+                        Some(wait) => wait,
+                        None => return Err(e),
+                    }
+                }
+            };
+            tokio::time::sleep(failure).await;
+        }
     }
 }
 
