@@ -5,13 +5,17 @@
 //! `cargo bench -p shipmux-host --bench plugin_abi` (builds the release `.so` first, into
 //! `target/plugin-build`).
 
+use std::hint::black_box;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shipmux_canadapost::CanadaPost;
+use shipmux_core::plugin::frame::{Frame, FrameWriter};
+use shipmux_core::plugin::{ParseRateInput, ParseRateInputRef};
 use shipmux_core::{
-    Address, CarrierProtocol, Dimensions, Exchange, LengthUnit, Parcel, RateRequest, Step, Weight,
+    Address, CarrierProtocol, Dimensions, Exchange, HttpRequest, LengthUnit, Parcel, Rate,
+    RateRequest, Step, Weight,
 };
 use shipmux_host::HttpDriver;
 use shipmux_host::plugin::{CargoBuild, Plugin};
@@ -90,7 +94,106 @@ fn bench(c: &mut Criterion) {
     group.bench_function("plugin_abi", |b| {
         b.iter(|| quote(&plugin, &request, &exchange))
     });
+    // The difference itself, measured with the two interleaved in small batches so that a
+    // change in the machine's load hits both sides alike: the time reported per iteration is
+    // (plugin − linked) per quote.
+    group.bench_function("abi_overhead", |b| {
+        b.iter_custom(|iters| {
+            const BATCH: u64 = 8;
+            let (mut linked_time, mut plugin_time) = (Duration::ZERO, Duration::ZERO);
+            let mut left = iters;
+            while left > 0 {
+                let n = left.min(BATCH);
+                let start = Instant::now();
+                for _ in 0..n {
+                    black_box(quote(&linked, &request, &exchange));
+                }
+                linked_time += start.elapsed();
+                let start = Instant::now();
+                for _ in 0..n {
+                    black_box(quote(&plugin, &request, &exchange));
+                }
+                plugin_time += start.elapsed();
+                left -= n;
+            }
+            plugin_time.saturating_sub(linked_time)
+        })
+    });
     group.finish();
+
+    // Where the ABI's time goes: each message's encoding and decoding, done in-process
+    // (both halves in this binary), in the ABI 1.1 frames and in 1.0's plain JSON.
+    let mut parts = c.benchmark_group("canadapost_quote_parts");
+    let rates = match linked.parse_rate(&request, &exchange).expect("parses") {
+        Step::Done(rates) => Step::<Vec<Rate>>::Done(rates),
+        Step::Next(_) => unreachable!("one round"),
+    };
+    let input = ParseRateInputRef {
+        request: &request,
+        exchange: &exchange,
+    };
+    parts.bench_function("parse_rate_input/frame", |b| {
+        b.iter(|| {
+            let bytes = FrameWriter::encode(Vec::new(), &input).expect("encodes");
+            let frame = Frame::parse(&bytes).expect("a frame");
+            frame.decode::<ParseRateInput>().expect("decodes")
+        })
+    });
+    parts.bench_function("parse_rate_input/json", |b| {
+        b.iter(|| {
+            let bytes = serde_json::to_vec(&input).expect("encodes");
+            serde_json::from_slice::<ParseRateInput>(&bytes).expect("decodes")
+        })
+    });
+    parts.bench_function("rates/frame", |b| {
+        b.iter(|| {
+            let bytes = FrameWriter::encode(Vec::new(), &rates).expect("encodes");
+            let frame = Frame::parse(&bytes).expect("a frame");
+            frame.decode::<Step<Vec<Rate>>>().expect("decodes")
+        })
+    });
+    parts.bench_function("rates/encode", |b| {
+        b.iter(|| serde_json::to_vec(&rates).expect("encodes"))
+    });
+    let rates_json = serde_json::to_vec(&rates).expect("encodes");
+    println!(
+        "rates: {} bytes of JSON: {}",
+        rates_json.len(),
+        String::from_utf8_lossy(&rates_json[..600])
+    );
+    let input_json = serde_json::to_vec(&input).expect("encodes");
+    let input_frame = FrameWriter::encode(Vec::new(), &input).expect("encodes");
+    println!(
+        "parse_rate input: {} bytes of JSON, {} bytes as a frame",
+        input_json.len(),
+        input_frame.len()
+    );
+    parts.bench_function("rates/decode_str", |b| {
+        b.iter(|| {
+            let text = std::str::from_utf8(&rates_json).expect("utf-8");
+            serde_json::from_str::<Step<Vec<Rate>>>(text).expect("decodes")
+        })
+    });
+    parts.bench_function("rates/decode", |b| {
+        b.iter(|| serde_json::from_slice::<Step<Vec<Rate>>>(&rates_json).expect("decodes"))
+    });
+    parts.bench_function("build_rate/frame", |b| {
+        b.iter(|| {
+            let bytes = FrameWriter::encode(Vec::new(), &request).expect("encodes");
+            let request: RateRequest = Frame::parse(&bytes)
+                .expect("a frame")
+                .decode()
+                .expect("decodes");
+            let calls = exchange.requests.clone();
+            let bytes = FrameWriter::encode(Vec::new(), &calls).expect("encodes");
+            let calls: Vec<HttpRequest> = Frame::parse(&bytes)
+                .expect("a frame")
+                .decode()
+                .expect("decodes");
+            (request, calls)
+        })
+    });
+    parts.finish();
     drop(sandbox);
 }
 

@@ -109,7 +109,7 @@ async fn the_fan_out_keeps_serving_the_other_carriers() {
 #[tokio::test]
 async fn garbage_answers_are_plugin_errors_without_poisoning() {
     let server = constant_server("1.00").await;
-    for mode in ["garbage", "wrong_shape"] {
+    for mode in ["garbage", "wrong_shape", "bad_body"] {
         let carrier = faulty("faulty", &server, mode);
         for _ in 0..2 {
             let e = carrier.quote(&request()).await.unwrap_err();

@@ -6,11 +6,14 @@ mod plugin_support;
 use std::path::Path;
 
 use plugin_support::{
-    canadapost_plugin, faulty_example, faulty_panic_abort, scratch_dir, system_library,
+    canadapost_plugin, constant_server, faulty_example, faulty_panic_abort, scratch_dir,
+    system_library,
 };
-use shipmux_core::ErrorKind;
-use shipmux_core::plugin::{ABI_MAJOR, BUILD_TARGET, PanicStrategy};
+use serde_json::json;
+use shipmux_core::plugin::{ABI_MAJOR, ABI_MINOR, BUILD_TARGET, PanicStrategy, V1_0_STRUCT_SIZE};
+use shipmux_core::{Address, Carrier, ErrorKind, Parcel, RateRequest, Weight};
 use shipmux_host::plugin::{Plugin, Refusal, inspect, scan};
+use shipmux_host::{HttpCarrier, HttpDriver};
 
 fn refused(path: &Path) -> (Refusal, String) {
     let e = Plugin::load(path).expect_err("the loader must refuse this file");
@@ -59,7 +62,7 @@ fn a_file_that_is_not_a_library_is_refused() {
 fn another_abi_major_is_refused() {
     let (r, message) = refused(&faulty_example("wrong_abi_major"));
     assert_eq!(r, Refusal::AbiMajor);
-    assert!(message.contains("ABI 2.0"), "{message}");
+    assert!(message.contains("ABI 2."), "{message}");
 }
 
 #[test]
@@ -74,6 +77,50 @@ fn a_table_smaller_than_its_version_is_refused() {
     let (r, message) = refused(&faulty_example("wrong_struct_size"));
     assert_eq!(r, Refusal::StructSize);
     assert!(message.contains("16 bytes"), "{message}");
+    // A table that says 1.1 but is only as large as 1.0's: its `call_framed` is not there.
+    let (r, message) = refused(&faulty_example("short_minor_table"));
+    assert_eq!(r, Refusal::StructSize);
+    assert!(
+        message.contains(&format!("{V1_0_STRUCT_SIZE} bytes")) && message.contains("ABI 1.1"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn an_older_abi_minor_loads_and_is_called_with_plain_json() {
+    let older = Plugin::load(faulty_example("older_abi_minor")).expect("an older minor loads");
+    assert_eq!(older.abi_minor(), 0);
+    assert_eq!(older.manifest().abi_minor, 0);
+    assert!(!older.uses_frames());
+    let current = Plugin::load(faulty_example("faulty")).expect("loads");
+    assert_eq!(current.abi_minor(), ABI_MINOR);
+    assert!(current.uses_frames());
+
+    // Both quote the same through HttpCarrier; the older one through 1.0's `call`.
+    let server = constant_server("12.50").await;
+    for plugin in [older, current] {
+        let protocol = plugin
+            .instantiate(&json!({"carrier": "faulty", "base_url": server, "mode": "ok"}))
+            .expect("instantiates");
+        let carrier = HttpCarrier::new(protocol, HttpDriver::new().unwrap());
+        let request = RateRequest::new(
+            Address::new("CA", "K1G3H7"),
+            Address::new("CA", "H4T1Z6"),
+            vec![Parcel::new(Weight::kg(2.into()))],
+        )
+        .unwrap();
+        let rates = carrier.quote(&request).await.expect("quotes");
+        assert_eq!(rates[0].total.amount.to_string(), "12.50");
+        // Errors and garbage still cross the older ABI the same way.
+        let protocol = plugin
+            .instantiate(&json!({"base_url": server, "mode": "wrong_shape"}))
+            .unwrap();
+        let e = HttpCarrier::new(protocol, HttpDriver::new().unwrap())
+            .quote(&request)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code.as_deref(), Some("bad_output"), "{e}");
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::xml::Element;
 
 /// Reads a response: its XML root when it is a success, else the error it carries.
 /// `expected` is the root element a success has (`price-quotes`, `tracking-detail`, …).
-pub fn read(response: &HttpResponse, expected: &[&str]) -> Result<Element> {
+pub fn read<'r>(response: &'r HttpResponse, expected: &[&str]) -> Result<Element<'r>> {
     let parsed = Element::parse(&response.body);
     if let Ok(root) = &parsed
         && root.name == "messages"
@@ -25,7 +25,7 @@ pub fn read(response: &HttpResponse, expected: &[&str]) -> Result<Element> {
         ));
     }
     match parsed {
-        Ok(root) if expected.contains(&root.name.as_str()) => Ok(root),
+        Ok(root) if expected.contains(&root.name.as_ref()) => Ok(root),
         Ok(root) => Err(carrier(Error::parse(format!(
             "Canada Post answered <{}>, expected <{}>",
             root.name,

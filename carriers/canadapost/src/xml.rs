@@ -5,6 +5,8 @@
 //! elements appear; so the parsers look elements up by *local name* in a tree rather than
 //! deserializing into fixed structs. Entities and character references are decoded.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
 use quick_xml::Writer;
 use quick_xml::escape::resolve_predefined_entity;
@@ -14,39 +16,41 @@ use shipmux_core::{Error, Result};
 /// Deepest nesting accepted; Canada Post's documents are about five levels deep.
 const MAX_DEPTH: usize = 64;
 
-/// One element: its local name, attributes, text and children.
+/// One element: its local name, attributes, text and children. Names and text borrow from
+/// the document when they can (no entity or line ending to rewrite), so reading a document
+/// allocates little more than the tree's own vectors.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Element {
+pub struct Element<'a> {
     /// Local name (namespace prefix dropped).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Attributes by local name, values decoded.
     pub attributes: Vec<(String, String)>,
-    /// Text directly inside, decoded, untrimmed.
-    pub text: String,
+    /// Text directly inside, decoded; untrimmed, except that whitespace-only runs before
+    /// any other text (indentation before a first child) are dropped.
+    pub text: Cow<'a, str>,
     /// Child elements in document order.
-    pub children: Vec<Element>,
+    pub children: Vec<Element<'a>>,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// Parses a document and returns its root element.
-    pub fn parse(bytes: &[u8]) -> Result<Element> {
+    pub fn parse(bytes: &'a [u8]) -> Result<Element<'a>> {
         let mut reader = Reader::from_reader(bytes);
-        let mut stack: Vec<Element> = Vec::new();
-        let mut root: Option<Element> = None;
-        let mut buf = Vec::new();
+        let mut stack: Vec<Element<'a>> = Vec::with_capacity(8);
+        let mut root: Option<Element<'a>> = None;
         loop {
             let event = reader
-                .read_event_into(&mut buf)
+                .read_event()
                 .map_err(|e| Error::parse(format!("not well-formed XML: {e}")))?;
             match event {
                 Event::Start(start) => {
                     if stack.len() >= MAX_DEPTH {
                         return Err(Error::parse("XML nested too deeply"));
                     }
-                    stack.push(open(&start)?);
+                    stack.push(open(bytes, &start)?);
                 }
                 Event::Empty(start) => {
-                    let element = open(&start)?;
+                    let element = open(bytes, &start)?;
                     attach(&mut stack, &mut root, element)?;
                 }
                 Event::End(_) => {
@@ -60,7 +64,7 @@ impl Element {
                         let text = text
                             .xml_content()
                             .map_err(|e| Error::parse(format!("XML text is not UTF-8: {e}")))?;
-                        current.text.push_str(&text);
+                        current.push_text(text);
                     }
                 }
                 Event::CData(data) => {
@@ -68,7 +72,7 @@ impl Element {
                         let text = data
                             .decode()
                             .map_err(|e| Error::parse(format!("XML CDATA is not UTF-8: {e}")))?;
-                        current.text.push_str(&text);
+                        current.push_text(text);
                     }
                 }
                 Event::GeneralRef(reference) => {
@@ -80,9 +84,9 @@ impl Element {
                             .resolve_char_ref()
                             .map_err(|e| Error::parse(format!("bad character reference: {e}")))?
                         {
-                            current.text.push(c);
+                            current.text.to_mut().push(c);
                         } else if let Some(s) = resolve_predefined_entity(&name) {
-                            current.text.push_str(s);
+                            current.text.to_mut().push_str(s);
                         } else {
                             return Err(Error::parse(format!("unknown XML entity `&{name};`")));
                         }
@@ -91,7 +95,6 @@ impl Element {
                 Event::Eof => break,
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
             }
-            buf.clear();
         }
         if !stack.is_empty() {
             return Err(Error::parse("XML ends before its elements are closed"));
@@ -99,13 +102,23 @@ impl Element {
         root.ok_or_else(|| Error::parse("no XML element in the body"))
     }
 
+    /// Appends a run of text; whitespace-only runs before any text are dropped, so parents'
+    /// indentation costs nothing.
+    fn push_text(&mut self, text: Cow<'a, str>) {
+        if !self.text.is_empty() {
+            self.text.to_mut().push_str(&text);
+        } else if !text.trim().is_empty() {
+            self.text = text;
+        }
+    }
+
     /// The first child named `name`.
-    pub fn child(&self, name: &str) -> Option<&Element> {
+    pub fn child(&self, name: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|c| c.name == name)
     }
 
     /// Every child named `name`.
-    pub fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+    pub fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.children.iter().filter(move |c| c.name == name)
     }
 
@@ -121,8 +134,19 @@ impl Element {
     }
 }
 
-fn open(start: &BytesStart<'_>) -> Result<Element> {
-    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+/// `part` borrowed from `document` when it lies inside it: the reader's events borrow the
+/// document, but quick-xml hands out element names tied to the event, not the document.
+fn within<'a>(document: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
+    let start = (part.as_ptr() as usize).checked_sub(document.as_ptr() as usize)?;
+    document.get(start..start.checked_add(part.len())?)
+}
+
+fn open<'a>(document: &'a [u8], start: &BytesStart<'_>) -> Result<Element<'a>> {
+    let local = start.local_name();
+    let name = match within(document, local.as_ref()).map(std::str::from_utf8) {
+        Some(Ok(name)) => Cow::Borrowed(name),
+        _ => Cow::Owned(String::from_utf8_lossy(local.as_ref()).into_owned()),
+    };
     let mut attributes = Vec::new();
     for attribute in start.attributes() {
         let attribute =
@@ -141,7 +165,11 @@ fn open(start: &BytesStart<'_>) -> Result<Element> {
     })
 }
 
-fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) -> Result<()> {
+fn attach<'a>(
+    stack: &mut [Element<'a>],
+    root: &mut Option<Element<'a>>,
+    element: Element<'a>,
+) -> Result<()> {
     match stack.last_mut() {
         Some(parent) => parent.children.push(element),
         None if root.is_none() => *root = Some(element),

@@ -18,7 +18,11 @@ pub const ABI_MAJOR: u16 = 1;
 
 /// The ABI minor version this build speaks. A host accepts plugins of an equal or older
 /// minor and refuses newer ones (they may rely on fields this host does not know).
-pub const ABI_MINOR: u16 = 0;
+///
+/// - 1.0: [`PluginV1::call`], every message JSON (HTTP bodies base64 inside it).
+/// - 1.1: appends [`PluginV1::call_framed`], the same operations with HTTP bodies as raw
+///   bytes beside the JSON ([`super::frame`]). A 1.1 host calls a 1.0 plugin through `call`.
+pub const ABI_MINOR: u16 = 1;
 
 /// The signature of the exported [`SYMBOL`].
 pub type EntryPoint = unsafe extern "C" fn() -> *const PluginV1;
@@ -186,7 +190,15 @@ pub struct PluginV1 {
     /// Frees an output buffer.
     pub free: FreeFn,
     // Minor versions append fields here, and only here.
+    /// ABI 1.1: runs an operation like [`call`](Self::call), but the input is a frame and,
+    /// with status OK, so is the output ([`crate::plugin::frame`]): HTTP bodies travel as
+    /// raw bytes instead of base64. Other statuses answer what `call` answers. A host reads
+    /// this field only when `abi_minor >= 1` and `struct_size >= V1_1_STRUCT_SIZE`.
+    pub call_framed: CallFn,
 }
 
 /// The size of the v1.0 table: the least `struct_size` a host accepts.
-pub const V1_0_STRUCT_SIZE: usize = std::mem::size_of::<PluginV1>();
+pub const V1_0_STRUCT_SIZE: usize = std::mem::offset_of!(PluginV1, call_framed);
+
+/// The size of the v1.1 table: the least `struct_size` of a table that says minor 1.
+pub const V1_1_STRUCT_SIZE: usize = std::mem::size_of::<PluginV1>();

@@ -13,7 +13,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::abi::{ABI_MAJOR, ABI_MINOR, ManifestFn, PluginBuf, PluginSlice, PluginV1, Status};
-use super::abi::{V1_0_STRUCT_SIZE, status};
+use super::abi::{V1_1_STRUCT_SIZE, status};
+use super::frame::{Frame, FrameWriter, PutFrame, TakeFrame, json_from_bytes};
 use super::manifest::Manifest;
 use super::ops::{Op, ParseRateInput, ParseTrackInput, TrackOutcome};
 use crate::error::{Error, ErrorKind, Result};
@@ -35,12 +36,12 @@ pub fn config_from_json<C: DeserializeOwned>(config: serde_json::Value) -> Resul
 /// An answer before it is handed over: a status and its bytes.
 type Reply = (Status, Vec<u8>);
 
-/// The v1 table for protocol `P` with the given manifest function (the macro writes one
+/// The v1 table (minor [`ABI_MINOR`]) for protocol `P` with the given manifest function (the macro writes one
 /// that knows the plugin crate's name and version).
 #[doc(hidden)]
 pub const fn table<P: PluginCarrier>(manifest: ManifestFn) -> PluginV1 {
     PluginV1 {
-        struct_size: V1_0_STRUCT_SIZE as u32,
+        struct_size: V1_1_STRUCT_SIZE as u32,
         abi_major: ABI_MAJOR,
         abi_minor: ABI_MINOR,
         manifest,
@@ -48,6 +49,7 @@ pub const fn table<P: PluginCarrier>(manifest: ManifestFn) -> PluginV1 {
         destroy: destroy::<P>,
         call: call::<P>,
         free,
+        call_framed: call_framed::<P>,
     }
 }
 
@@ -116,6 +118,32 @@ unsafe extern "C" fn call<P: PluginCarrier>(
     input: PluginSlice,
     out: *mut PluginBuf,
 ) -> Status {
+    // SAFETY: forwarded from the host, per the ABI.
+    unsafe { call_with::<P>(Codec::Json, instance, op, input, out) }
+}
+
+unsafe extern "C" fn call_framed<P: PluginCarrier>(
+    instance: *const c_void,
+    op: u32,
+    input: PluginSlice,
+    out: *mut PluginBuf,
+) -> Status {
+    // SAFETY: forwarded from the host, per the ABI.
+    unsafe { call_with::<P>(Codec::Framed, instance, op, input, out) }
+}
+
+/// `call` and `call_framed`: the same operations, messages in `codec`.
+///
+/// # Safety
+/// As [`CallFn`](super::CallFn): `instance` made by `create::<P>` (or null), `input` readable
+/// for the call, `out` null or writable.
+unsafe fn call_with<P: PluginCarrier>(
+    codec: Codec,
+    instance: *const c_void,
+    op: u32,
+    input: PluginSlice,
+    out: *mut PluginBuf,
+) -> Status {
     let reply = guarded(|| {
         let Some(op) = Op::from_code(op) else {
             let text =
@@ -130,7 +158,7 @@ unsafe extern "C" fn call<P: PluginCarrier>(
         let protocol = unsafe { &*instance.cast::<P>() };
         // SAFETY: the host lends the input bytes for the duration of this call.
         let input = unsafe { input.as_bytes() };
-        dispatch(protocol, op, input)
+        dispatch(protocol, codec, op, input)
     });
     // SAFETY: `out` is the host's.
     unsafe { hand_over(reply, out) }
@@ -141,49 +169,91 @@ unsafe extern "C" fn free(buf: PluginBuf) {
     drop(unsafe { buf.into_vec() });
 }
 
+/// How an operation's messages are encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Codec {
+    /// ABI 1.0 `call`: JSON, HTTP bodies base64 inside it.
+    Json,
+    /// ABI 1.1 `call_framed`: frames, HTTP bodies raw beside the JSON.
+    Framed,
+}
+
+impl Codec {
+    /// Decodes the input of `op`, or says why it cannot.
+    fn decode<T: DeserializeOwned + TakeFrame>(self, op: Op, input: &[u8]) -> Result<T, Reply> {
+        let decoded = match self {
+            Codec::Json => json_from_bytes(input),
+            Codec::Framed => Frame::parse(input).and_then(|frame| frame.decode()),
+        };
+        decoded.map_err(|e| bad_input(&format!("input of `{}` is not valid: {e}", op.name())))
+    }
+
+    /// Status OK with `value`, or an ERROR if it cannot be encoded.
+    fn ok<T: Serialize + PutFrame + ?Sized>(self, value: &T) -> Reply {
+        let encoded = match self {
+            Codec::Json => serde_json::to_vec(value),
+            Codec::Framed => FrameWriter::encode(Vec::with_capacity(512), value),
+        };
+        match encoded {
+            Ok(bytes) => (status::OK, bytes),
+            Err(e) => encode(
+                status::ERROR,
+                &Error::new(ErrorKind::Plugin, format!("cannot encode answer: {e}")),
+            ),
+        }
+    }
+
+    /// The answer of an operation: its value (OK) or its error (ERROR, always JSON).
+    fn answer<T: Serialize + PutFrame>(self, result: Result<T>) -> Reply {
+        match result {
+            Ok(value) => self.ok(&value),
+            Err(e) => encode(status::ERROR, &e),
+        }
+    }
+}
+
 /// Runs one operation on the protocol.
-fn dispatch<P: CarrierProtocol>(p: &P, op: Op, input: &[u8]) -> Reply {
+fn dispatch<P: CarrierProtocol>(p: &P, codec: Codec, op: Op, input: &[u8]) -> Reply {
+    let c = codec;
     match op {
-        Op::Info => encode(status::OK, &p.info()),
-        Op::Auth => encode(status::OK, &p.auth()),
-        Op::BuildToken => answer(p.build_token()),
-        Op::ParseToken => with_input(op, input, |r: HttpResponse| answer(p.parse_token(&r))),
-        Op::BuildRate => with_input(op, input, |r: RateRequest| answer(p.build_rate(&r))),
-        Op::ParseRate => with_input(op, input, |i: ParseRateInput| {
-            answer(p.parse_rate(&i.request, &i.exchange))
-        }),
-        Op::TrackBatchSize => encode(status::OK, &p.track_batch_size()),
-        Op::BuildTrack => with_input(op, input, |n: Vec<TrackingNumber>| {
-            answer(p.build_track(&n))
-        }),
-        Op::ParseTrack => with_input(op, input, |i: ParseTrackInput| {
-            answer(p.parse_track(&i.numbers, &i.exchange).map(|results| {
+        Op::Info => c.ok(&p.info()),
+        Op::Auth => c.ok(&p.auth()),
+        Op::BuildToken => c.answer(p.build_token()),
+        Op::ParseToken => match c.decode::<HttpResponse>(op, input) {
+            Ok(r) => c.answer(p.parse_token(&r)),
+            Err(reply) => reply,
+        },
+        Op::BuildRate => match c.decode::<RateRequest>(op, input) {
+            Ok(r) => c.answer(p.build_rate(&r)),
+            Err(reply) => reply,
+        },
+        Op::ParseRate => match c.decode::<ParseRateInput>(op, input) {
+            Ok(i) => c.answer(p.parse_rate(&i.request, &i.exchange)),
+            Err(reply) => reply,
+        },
+        Op::TrackBatchSize => c.ok(&p.track_batch_size()),
+        Op::BuildTrack => match c.decode::<Vec<TrackingNumber>>(op, input) {
+            Ok(n) => c.answer(p.build_track(&n)),
+            Err(reply) => reply,
+        },
+        Op::ParseTrack => match c.decode::<ParseTrackInput>(op, input) {
+            Ok(i) => c.answer(p.parse_track(&i.numbers, &i.exchange).map(|results| {
                 results
                     .into_iter()
                     .map(TrackOutcome::from)
                     .collect::<Vec<_>>()
-            }))
-        }),
-        Op::BuildConnect => answer(p.build_connect()),
-        Op::ParseConnect => with_input(op, input, |r: HttpResponse| answer(p.parse_connect(&r))),
+            })),
+            Err(reply) => reply,
+        },
+        Op::BuildConnect => c.answer(p.build_connect()),
+        Op::ParseConnect => match c.decode::<HttpResponse>(op, input) {
+            Ok(r) => c.answer(p.parse_connect(&r)),
+            Err(reply) => reply,
+        },
     }
 }
 
-/// Decodes the input of `op`, or answers BAD_INPUT.
-fn with_input<T: DeserializeOwned>(op: Op, input: &[u8], f: impl FnOnce(T) -> Reply) -> Reply {
-    match serde_json::from_slice(input) {
-        Ok(value) => f(value),
-        Err(e) => bad_input(&format!("input of `{}` is not valid: {e}", op.name())),
-    }
-}
-
-fn answer<T: Serialize>(result: Result<T>) -> Reply {
-    match result {
-        Ok(value) => encode(status::OK, &value),
-        Err(e) => encode(status::ERROR, &e),
-    }
-}
-
+/// `value` as JSON with `status`; an ERROR if it cannot be encoded.
 fn encode<T: Serialize>(status: Status, value: &T) -> Reply {
     match serde_json::to_vec(value) {
         Ok(bytes) => (status, bytes),

@@ -3,9 +3,10 @@
 //! A plugin is a `cdylib` holding one [`CarrierProtocol`](crate::CarrierProtocol). It exports
 //! one symbol, [`SYMBOL`] (`shipmux_plugin_v1`), returning a [`PluginV1`] table of `extern
 //! "C"` functions: manifest, create an instance from config JSON, destroy it, call an
-//! operation, free an output buffer. Every message is the JSON of the core types (see
-//! [`Op`] for which), so no Rust type crosses the boundary and the plugin need not be built
-//! by the same compiler as the host.
+//! operation, free an output buffer; since ABI 1.1 also "call an operation with frames"
+//! ([`frame`]: the same JSON, but HTTP bodies as raw bytes beside it instead of base64 in
+//! it). Every message is the JSON of the core types (see [`Op`] for which), so no Rust type
+//! crosses the boundary and the plugin need not be built by the same compiler as the host.
 //!
 //! The plugin does no I/O: it builds HTTP request descriptions and parses responses, and the
 //! host sends them with its own client, retries, token cache, rate limits and cache. So a
@@ -57,12 +58,13 @@
 mod abi;
 #[doc(hidden)]
 pub mod export;
+pub mod frame;
 mod manifest;
 mod ops;
 
 pub use abi::{
     ABI_MAJOR, ABI_MINOR, CallFn, CreateFn, DestroyFn, EntryPoint, FreeFn, ManifestFn, PluginBuf,
-    PluginSlice, PluginV1, SYMBOL, Status, V1_0_STRUCT_SIZE, status,
+    PluginSlice, PluginV1, SYMBOL, Status, V1_0_STRUCT_SIZE, V1_1_STRUCT_SIZE, status,
 };
 pub use export::{PluginCarrier, config_from_json};
 pub use manifest::{BUILD_RUSTC, BUILD_TARGET, CORE_VERSION, Manifest, PanicStrategy};

@@ -193,3 +193,80 @@ fn op_codes_round_trip() {
     }
     assert_eq!(Op::from_code(0), None);
 }
+
+fn call_framed(instance: *mut c_void, op: u32, input: &[u8]) -> (Status, Vec<u8>) {
+    take(|out| unsafe { (TABLE.call_framed)(instance, op, PluginSlice::new(input), out) })
+}
+
+#[test]
+fn the_table_is_a_1_1_table() {
+    assert_eq!(TABLE.abi_minor, ABI_MINOR);
+    const { assert!(ABI_MINOR >= 1) };
+    assert_eq!(TABLE.struct_size as usize, V1_1_STRUCT_SIZE);
+    const { assert!(V1_0_STRUCT_SIZE < V1_1_STRUCT_SIZE) };
+}
+
+#[test]
+fn framed_calls_carry_bodies_raw_and_answer_the_same() {
+    use frame::{Frame, FrameWriter};
+    let (_, instance, _) = create(r#"{"base_url":"http://127.0.0.1:9"}"#);
+    let r = request("US", "10001");
+
+    let input = FrameWriter::encode(Vec::new(), &r).unwrap();
+    let (s, out) = call_framed(instance, Op::BuildRate.code(), &input);
+    assert_eq!(s, status::OK);
+    let reqs: Vec<HttpRequest> = Frame::parse(&out).unwrap().decode().unwrap();
+    assert_eq!(reqs[0].url, "http://127.0.0.1:9/rate");
+
+    let exchange = Exchange {
+        round: 0,
+        requests: reqs,
+        responses: vec![HttpResponse::new(200, "12.50")],
+    };
+    let input = FrameWriter::encode(
+        Vec::new(),
+        &ParseRateInputRef {
+            request: &r,
+            exchange: &exchange,
+        },
+    )
+    .unwrap();
+    assert!(
+        input.windows(5).any(|w| w == b"12.50"),
+        "the body is in the frame as raw bytes"
+    );
+    let (s, out) = call_framed(instance, Op::ParseRate.code(), &input);
+    assert_eq!(s, status::OK);
+    let step: Step<Vec<Rate>> = Frame::parse(&out).unwrap().decode().unwrap();
+    let Step::Done(rates) = step else {
+        panic!("expected rates")
+    };
+    assert_eq!(rates[0].total.amount.to_string(), "12.50");
+
+    // Errors are plain Error JSON, as with `call`.
+    let input =
+        FrameWriter::encode(Vec::new(), &vec![TrackingNumber::new("1Z999").unwrap()]).unwrap();
+    let (s, bytes) = call_framed(instance, Op::BuildTrack.code(), &input);
+    assert_eq!(s, status::ERROR);
+    let e: Error = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    unsafe { (TABLE.destroy)(instance) };
+}
+
+#[test]
+fn broken_frames_are_bad_input() {
+    let (_, instance, _) = create(r#"{"base_url":"x"}"#);
+    // Plain JSON is not a frame; a frame whose body lies outside it is refused too.
+    let (s, msg) = call_framed(instance, Op::ParseRate.code(), b"{\"request\":{}}");
+    assert_eq!(s, status::BAD_INPUT);
+    assert!(
+        String::from_utf8_lossy(&msg).contains("parse_rate"),
+        "{msg:?}"
+    );
+    let mut lying = 0u64.to_le_bytes().to_vec();
+    lying.extend_from_slice(br#"{"status":200,"headers":[],"body":[0,4]}"#);
+    let (s, msg) = call_framed(instance, Op::ParseToken.code(), &lying);
+    assert_eq!(s, status::BAD_INPUT);
+    assert!(String::from_utf8_lossy(&msg).contains("outside"), "{msg:?}");
+    unsafe { (TABLE.destroy)(instance) };
+}

@@ -1,12 +1,14 @@
 //! [`PluginProtocol`]: a plugin instance seen as an ordinary [`CarrierProtocol`], so it runs
 //! through `HttpCarrier` with the same driver, layers, cache and rate limits as a built-in.
 
+use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shipmux_core::plugin::frame::{Frame, FrameWriter, PutFrame, TakeFrame, json_from_bytes};
 use shipmux_core::plugin::{
     Op, ParseRateInputRef, ParseTrackInputRef, PluginBuf, PluginSlice, Status, TrackOutcome, status,
 };
@@ -124,7 +126,7 @@ impl PluginProtocol {
         // Infallible trait methods are asked once, here, and answered from memory later.
         protocol.info = protocol.call_raw(Op::Info, &())?;
         protocol.auth = protocol.call(Op::Auth, &())?;
-        protocol.track_batch_size = protocol.call::<usize>(Op::TrackBatchSize, &())?.max(1);
+        protocol.track_batch_size = protocol.call::<usize, _>(Op::TrackBatchSize, &())?.max(1);
         Ok(protocol)
     }
 
@@ -139,23 +141,42 @@ impl PluginProtocol {
     }
 
     /// Runs `op` with `input` and decodes the answer.
-    fn call<T: DeserializeOwned>(&self, op: Op, input: &impl Serialize) -> Result<T> {
+    fn call<T, I>(&self, op: Op, input: &I) -> Result<T>
+    where
+        T: DeserializeOwned + TakeFrame,
+        I: Serialize + PutFrame + ?Sized,
+    {
         self.call_raw(op, input)
             .map_err(|e| e.with_carrier(&self.info.id))
     }
 
-    fn call_raw<T: DeserializeOwned>(&self, op: Op, input: &impl Serialize) -> Result<T> {
-        let who = self.plugin.describe();
+    fn call_raw<T, I>(&self, op: Op, input: &I) -> Result<T>
+    where
+        T: DeserializeOwned + TakeFrame,
+        I: Serialize + PutFrame + ?Sized,
+    {
         if self.is_poisoned() {
             let first = self.panic_message.get().map(String::as_str).unwrap_or("");
             return Err(plugin_error(
                 "poisoned",
                 format!(
-                    "{who} is poisoned: it panicked earlier ({first}); restart the host to use it again"
+                    "{} is poisoned: it panicked earlier ({first}); restart the host to use it again",
+                    self.plugin.describe()
                 ),
             ));
         }
-        let input = serde_json::to_vec(input).map_err(|e| {
+        let table = self.plugin.table();
+        let framed = table.call_framed;
+        let buffer = INPUT_BUFFER.with(Cell::take);
+        let encoded = match framed {
+            Some(_) => FrameWriter::encode(buffer, input),
+            None => {
+                let mut bytes = buffer;
+                bytes.clear();
+                serde_json::to_writer(&mut bytes, input).map(|()| bytes)
+            }
+        };
+        let input = encoded.map_err(|e| {
             plugin_error(
                 "bad_input",
                 format!("cannot encode the input of `{}`: {e}", op.name()),
@@ -168,35 +189,65 @@ impl PluginProtocol {
         // SAFETY: the instance is alive (dropped only with `self`) and not poisoned; the input
         // outlives the call; `out.buf` is ours to fill.
         let code = unsafe {
-            (self.plugin.table().call)(
+            (framed.unwrap_or(table.call))(
                 self.instance.0,
                 op.code(),
                 PluginSlice::new(&input),
                 &mut out.buf,
             )
         };
+        recycle_input_buffer(input);
         match code {
-            status::OK => serde_json::from_slice(out.bytes()).map_err(|e| {
-                plugin_error(
-                    "bad_output",
-                    format!(
-                        "{who} answered `{}` with JSON that does not match: {e}",
-                        op.name()
-                    ),
-                )
-            }),
-            status::ERROR => Err(decode_error(&out, &who, op.name()).unwrap_or_else(|e| e)),
+            status::OK => {
+                let decoded = match framed {
+                    Some(_) => Frame::parse(out.bytes()).and_then(|frame| frame.decode()),
+                    None => json_from_bytes(out.bytes()),
+                };
+                decoded.map_err(|e| {
+                    plugin_error(
+                        "bad_output",
+                        format!(
+                            "{} answered `{}` with an answer it cannot read: {e}",
+                            self.plugin.describe(),
+                            op.name()
+                        ),
+                    )
+                })
+            }
+            status::ERROR => {
+                Err(decode_error(&out, &self.plugin.describe(), op.name()).unwrap_or_else(|e| e))
+            }
             status::PANIC => {
                 let message = out.text();
                 let _ = self.panic_message.set(message.clone());
                 self.poisoned.store(true, Ordering::Release);
                 Err(plugin_error(
                     "panic",
-                    format!("{who} panicked in `{}`: {message}", op.name()),
+                    format!(
+                        "{} panicked in `{}`: {message}",
+                        self.plugin.describe(),
+                        op.name()
+                    ),
                 ))
             }
-            other => Err(unexpected(&who, op.name(), other, &out)),
+            other => Err(unexpected(&self.plugin.describe(), op.name(), other, &out)),
         }
+    }
+}
+
+thread_local! {
+    /// The buffer this thread encodes plugin inputs into, kept from call to call so that
+    /// encoding an input stops allocating once the buffer has grown to fit.
+    static INPUT_BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Inputs larger than this are not kept for the next call.
+const KEEP_INPUT_BUFFER: usize = 1 << 20;
+
+/// Keeps `buffer` for this thread's next call (unless it grew very large).
+fn recycle_input_buffer(buffer: Vec<u8>) {
+    if buffer.capacity() <= KEEP_INPUT_BUFFER {
+        INPUT_BUFFER.with(|cell| cell.set(buffer));
     }
 }
 
@@ -271,7 +322,7 @@ impl CarrierProtocol for PluginProtocol {
     }
 
     fn build_track(&self, numbers: &[TrackingNumber]) -> Result<Vec<HttpRequest>> {
-        self.call(Op::BuildTrack, &numbers)
+        self.call(Op::BuildTrack, numbers)
     }
 
     fn parse_track(

@@ -1,11 +1,13 @@
-//! Opening a plugin file and checking it before anything in it is trusted.
+//! Opening a plugin file and checking it before anything in it is trusted, and negotiating
+//! the ABI minor version: a 1.1 plugin is called with frames, a 1.0 one with plain JSON.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use shipmux_core::plugin::{
-    ABI_MAJOR, ABI_MINOR, BUILD_TARGET, EntryPoint, Manifest, PanicStrategy, PluginBuf, PluginV1,
-    SYMBOL, V1_0_STRUCT_SIZE, status,
+    ABI_MAJOR, ABI_MINOR, BUILD_TARGET, CallFn, CreateFn, DestroyFn, EntryPoint, FreeFn, Manifest,
+    ManifestFn, PanicStrategy, PluginBuf, PluginV1, SYMBOL, V1_0_STRUCT_SIZE, V1_1_STRUCT_SIZE,
+    status,
 };
 use shipmux_core::{Error, ErrorKind, Result};
 
@@ -21,6 +23,48 @@ struct TableHeader {
     abi_minor: u16,
 }
 
+/// The functions of a checked table, copied out of it: only the fields its version and size
+/// cover are read (a 1.0 table is smaller than this host's [`PluginV1`]).
+#[derive(Clone, Copy)]
+pub(super) struct Table {
+    pub(super) manifest: ManifestFn,
+    pub(super) create: CreateFn,
+    pub(super) destroy: DestroyFn,
+    pub(super) call: CallFn,
+    pub(super) free: FreeFn,
+    /// ABI 1.1's `call_framed`; `None` for a 1.0 plugin, which is called through `call`.
+    pub(super) call_framed: Option<CallFn>,
+}
+
+impl Table {
+    /// Copies the functions out of a table whose header passed [`check_header`].
+    ///
+    /// # Safety
+    /// `table` points at a static table of at least `header.struct_size` bytes, and the header
+    /// passed [`check_header`].
+    unsafe fn read(table: *const PluginV1, header: TableHeader) -> Table {
+        use std::mem::offset_of;
+        /// The field of type `T` at byte `offset` of the table.
+        unsafe fn field<T: Copy>(table: *const PluginV1, offset: usize) -> T {
+            // SAFETY: the caller checked that the table's size covers the field.
+            unsafe { table.cast::<u8>().add(offset).cast::<T>().read() }
+        }
+        // SAFETY: every field read lies within the size the header vouched for: the 1.0
+        // fields within V1_0_STRUCT_SIZE, `call_framed` only when the table is a 1.1 one.
+        unsafe {
+            Table {
+                manifest: field(table, offset_of!(PluginV1, manifest)),
+                create: field(table, offset_of!(PluginV1, create)),
+                destroy: field(table, offset_of!(PluginV1, destroy)),
+                call: field(table, offset_of!(PluginV1, call)),
+                free: field(table, offset_of!(PluginV1, free)),
+                call_framed: (header.abi_minor >= 1)
+                    .then(|| field(table, offset_of!(PluginV1, call_framed))),
+            }
+        }
+    }
+}
+
 /// A loaded and checked plugin library. Cheap to clone. Make carriers from it with
 /// [`Plugin::instantiate`].
 ///
@@ -34,7 +78,8 @@ pub struct Plugin {
 struct Inner {
     path: PathBuf,
     manifest: Manifest,
-    table: &'static PluginV1,
+    abi_minor: u16,
+    table: Table,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -80,14 +125,16 @@ impl Plugin {
         // SAFETY: every version of the table starts with this header.
         let header = unsafe { table.cast::<TableHeader>().read() };
         check_header(path, header)?;
-        // SAFETY: the header says the table is at least a full v1.0 table, and it is static.
-        let table: &'static PluginV1 = unsafe { &*table };
-        let manifest = read_manifest(path, table)?;
+        // SAFETY: the header passed the checks, so its size covers every field of its minor
+        // version, and the table is static.
+        let table = unsafe { Table::read(table, header) };
+        let manifest = read_manifest(path, &table)?;
         check_manifest(path, &manifest)?;
         Ok(Plugin {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 manifest,
+                abi_minor: header.abi_minor,
                 table,
             }),
         })
@@ -109,8 +156,19 @@ impl Plugin {
         PluginProtocol::create(self.clone(), config)
     }
 
-    pub(super) fn table(&self) -> &'static PluginV1 {
-        self.inner.table
+    /// The ABI minor version its table declares (at most the host's).
+    pub fn abi_minor(&self) -> u16 {
+        self.inner.abi_minor
+    }
+
+    /// True when the host calls it with frames (ABI 1.1: HTTP bodies as raw bytes), false
+    /// when through ABI 1.0's all-JSON `call`.
+    pub fn uses_frames(&self) -> bool {
+        self.inner.table.call_framed.is_some()
+    }
+
+    pub(super) fn table(&self) -> &Table {
+        &self.inner.table
     }
 
     /// `plugin <name> <version> (<file>)`, for messages.
@@ -152,10 +210,19 @@ fn check_header(path: &Path, header: TableHeader) -> Result<()> {
             ),
         ));
     }
+    if header.abi_minor >= 1 && (header.struct_size as usize) < V1_1_STRUCT_SIZE {
+        return Err(Refusal::StructSize.error(
+            path,
+            format!(
+                "its table is {} bytes, smaller than the {V1_1_STRUCT_SIZE} bytes of ABI {ABI_MAJOR}.{} it claims",
+                header.struct_size, header.abi_minor
+            ),
+        ));
+    }
     Ok(())
 }
 
-fn read_manifest(path: &Path, table: &'static PluginV1) -> Result<Manifest> {
+fn read_manifest(path: &Path, table: &Table) -> Result<Manifest> {
     let mut out = PluginBuf::EMPTY;
     // SAFETY: the table passed the header checks; `out` is ours to fill.
     let code = unsafe { (table.manifest)(&mut out) };

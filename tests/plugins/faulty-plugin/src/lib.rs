@@ -16,10 +16,12 @@
 //! | `garbage` | `build_rate` answers status OK with bytes that are not JSON |
 //! | `wrong_shape` | `build_rate` answers status OK with JSON of the wrong type |
 //! | `reject` | `build_rate` answers an ordinary `rejected` error |
+//! | `bad_body` | `build_rate` answers status OK with a request whose body lies outside the frame (ABI 1.1 frames only; plain JSON has no such thing, so `call` works normally) |
 
 use std::ffi::c_void;
 
 use serde::Deserialize;
+use shipmux_core::plugin::frame::FrameWriter;
 use shipmux_core::plugin::{
     self, ManifestFn, Op, PluginBuf, PluginCarrier, PluginSlice, PluginV1, Status, status,
 };
@@ -45,6 +47,8 @@ pub enum Mode {
     WrongShape,
     /// Answers an ordinary error.
     Reject,
+    /// Answers a frame whose request body points outside it.
+    BadBody,
 }
 
 /// The config JSON.
@@ -140,10 +144,11 @@ impl PluginCarrier for FaultyProtocol {
 }
 
 /// The table of a well-formed faulty plugin: the standard table for [`FaultyProtocol`], with
-/// a `call` that can answer garbage.
+/// a `call` and a `call_framed` that can answer garbage.
 pub const fn table(manifest: ManifestFn) -> PluginV1 {
     let mut table = plugin::export::table::<FaultyProtocol>(manifest);
     table.call = call_maybe_garbage;
+    table.call_framed = call_framed_maybe_garbage;
     table
 }
 
@@ -163,6 +168,56 @@ pub unsafe extern "C" fn standard_manifest(out: *mut PluginBuf) -> Status {
             out,
         )
     }
+}
+
+/// The protocol behind `instance` when `build_rate` is being called, to decide on garbage.
+///
+/// # Safety
+/// `instance` is null or a live instance made by the standard `create` for this type.
+unsafe fn misbehaving(instance: *const c_void, op: u32) -> Option<&'static FaultyProtocol> {
+    if instance.is_null() || op != Op::BuildRate.code() {
+        return None;
+    }
+    // SAFETY: per the caller; the host keeps the instance alive for the call.
+    Some(unsafe { &*instance.cast::<FaultyProtocol>() })
+}
+
+unsafe extern "C" fn call_framed_maybe_garbage(
+    instance: *const c_void,
+    op: u32,
+    input: PluginSlice,
+    out: *mut PluginBuf,
+) -> Status {
+    // SAFETY: the host passes an instance of this plugin.
+    if let Some(protocol) = unsafe { misbehaving(instance, op) }
+        && !out.is_null()
+    {
+        let empty = || FrameWriter::new(Vec::new());
+        let bytes = match protocol.config.mode {
+            Mode::Garbage => {
+                let mut bytes = empty().finish(&()).unwrap_or_default();
+                bytes.truncate(8);
+                bytes.extend_from_slice(b"\xff\xfe definitely not JSON");
+                Some(bytes)
+            }
+            Mode::WrongShape => empty()
+                .finish(&serde_json::json!({"rates": "not a list of requests"}))
+                .ok(),
+            Mode::BadBody => empty()
+                .finish(&serde_json::json!([
+                    {"method": "GET", "url": "http://x/", "headers": [], "body": [0, 4096]}
+                ]))
+                .ok(),
+            _ => None,
+        };
+        if let Some(bytes) = bytes {
+            // SAFETY: `out` is non-null and the host's.
+            unsafe { out.write(PluginBuf::from_vec(bytes)) };
+            return status::OK;
+        }
+    }
+    // SAFETY: forwarded unchanged.
+    unsafe { (STANDARD.call_framed)(instance, op, input, out) }
 }
 
 unsafe extern "C" fn call_maybe_garbage(
