@@ -5,6 +5,13 @@
 
 mod cli;
 
+/// mimalloc instead of the system allocator: the host allocates many small, short-lived
+/// objects (requests, JSON, rates) on several threads at once, where glibc's malloc spends
+/// much of a quote's CPU and fragments the heap (see BENCHMARKS.md, "Load test"). Plugins
+/// free only what they allocated themselves, so mixing allocators across the ABI is safe.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }
