@@ -7,7 +7,9 @@
 //! stragglers = "finish"          # or "cancel" (default)
 //!
 //! [cache]
+//! enabled = true                 # false: every quote asks its carriers
 //! capacity = 10000
+//! max_mb = 64                    # optional memory bound of the entries
 //! ttl_secs = 600
 //! serve_stale_on_error = true
 //! ttl_per_carrier = { usps = 300 }
@@ -98,8 +100,12 @@ impl Default for HostSection {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CacheSection {
+    /// Whether quotes are cached at all.
+    pub enabled: bool,
     /// Most entries.
     pub capacity: u64,
+    /// Approximate memory bound of the entries, in MiB (none by default).
+    pub max_mb: Option<u64>,
     /// Freshness in seconds.
     pub ttl_secs: u64,
     /// Per-carrier freshness in seconds.
@@ -114,7 +120,9 @@ impl Default for CacheSection {
     fn default() -> Self {
         let d = CacheOptions::default();
         CacheSection {
+            enabled: d.enabled,
             capacity: d.capacity,
+            max_mb: d.max_bytes.map(|b| b >> 20),
             ttl_secs: d.ttl.as_secs(),
             ttl_per_carrier: BTreeMap::new(),
             serve_stale_on_error: d.serve_stale_on_error,
@@ -313,7 +321,9 @@ impl Config {
             ttl_per_carrier.insert(id, Duration::from_secs(*secs));
         }
         Ok(CacheOptions {
+            enabled: self.cache.enabled,
             capacity: self.cache.capacity,
+            max_bytes: self.cache.max_mb.map(|mb| mb.saturating_mul(1 << 20)),
             ttl: Duration::from_secs(self.cache.ttl_secs),
             ttl_per_carrier,
             serve_stale_on_error: self.cache.serve_stale_on_error,

@@ -194,13 +194,23 @@ impl Host {
         due: Instant,
     ) -> Result<Arc<Vec<Rate>>> {
         let id = carrier.info().id.clone();
-        let key = self.cache.key(&id, &scope, &request);
+        // With the cache off, no key is computed: the carrier is asked directly.
+        let key = self
+            .cache
+            .enabled()
+            .then(|| self.cache.key(&id, &scope, &request));
         let cache = self.cache.clone();
         let work = async move {
-            cache
-                .get_or_load(key, || carrier.quote(&request))
-                .await
-                .map(|(rates, _)| rates)
+            match key {
+                Some(key) => cache
+                    .get_or_load(key, || carrier.quote(&request))
+                    .await
+                    .map(|(rates, _)| rates),
+                None => cache
+                    .bypass(|| carrier.quote(&request))
+                    .await
+                    .map(|(rates, _)| rates),
+            }
         };
         let late = || {
             Error::new(

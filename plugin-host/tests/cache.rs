@@ -203,3 +203,103 @@ async fn concurrent_identical_misses_coalesce() {
     let s = cache.stats();
     assert_eq!((s.misses, s.coalesced + s.hits), (1, 49));
 }
+
+#[tokio::test]
+async fn the_cache_is_bounded_by_bytes_when_asked() {
+    // Every weight from 1 to 400 lb is its own entry with its own rates (the table prices by
+    // weight); a 64 KiB budget holds only some of them, whatever the entry capacity.
+    let table = Arc::new(TableCarrier::example());
+    let budget = 64 * 1024;
+    let (c, cache) = cached(
+        table.clone(),
+        CacheOptions {
+            capacity: 100_000,
+            max_bytes: Some(budget),
+            ..CacheOptions::default()
+        },
+    );
+    for lb in 1..=400 {
+        let mut r = request();
+        r.parcels[0].weight = Weight::lb(Decimal::from(lb));
+        c.quote(&r).await.unwrap();
+    }
+    let entries = cache.entry_count().await;
+    let bytes = cache.weighted_size().await;
+    assert!(bytes <= budget, "{bytes} bytes held");
+    assert!(entries > 10 && entries < 400, "{entries} entries held");
+    assert_eq!(table.quote_calls(), 400);
+}
+
+#[tokio::test]
+async fn with_a_byte_budget_the_entry_capacity_still_holds() {
+    let table = Arc::new(TableCarrier::example());
+    let (c, cache) = cached(
+        table.clone(),
+        CacheOptions {
+            capacity: 10,
+            max_bytes: Some(1 << 30),
+            ..CacheOptions::default()
+        },
+    );
+    for lb in 1..=100 {
+        let mut r = request();
+        r.parcels[0].weight = Weight::lb(Decimal::from(lb));
+        c.quote(&r).await.unwrap();
+    }
+    let entries = cache.entry_count().await;
+    assert!(entries <= 10, "{entries}");
+}
+
+#[tokio::test]
+async fn destinations_with_the_same_rates_share_one_list() {
+    // The table carrier prices by weight only, so every postcode gets the same rates: each
+    // postcode is its own entry, and all of them point at one stored list.
+    let table = Arc::new(TableCarrier::example());
+    let cache = Arc::new(QuoteCache::new(CacheOptions::default()));
+    let scope: Arc<str> = "z/m".into();
+    let mut lists = Vec::new();
+    for zip in 10_000..10_050 {
+        let mut r = request();
+        r.destination.postal_code = Some(zip.to_string());
+        let key = cache.key(&table.info().id, &scope, &r);
+        let (rates, source) = cache.get_or_load(key, || table.quote(&r)).await.unwrap();
+        assert_eq!(source, CacheSource::Miss);
+        lists.push(rates);
+    }
+    assert_eq!(table.quote_calls(), 50);
+    assert_eq!(cache.entry_count().await, 50);
+    assert!(lists.iter().all(|l| Arc::ptr_eq(l, &lists[0])));
+}
+
+#[tokio::test]
+async fn with_the_cache_off_every_quote_asks_the_carrier() {
+    let req = request();
+    let table = Arc::new(TableCarrier::example());
+    let (c, cache) = cached(table.clone(), CacheOptions::off());
+    assert!(!cache.enabled());
+    for _ in 0..3 {
+        assert!(!c.quote(&req).await.unwrap().is_empty());
+    }
+    assert_eq!(table.quote_calls(), 3);
+    assert_eq!(cache.entry_count().await, 0);
+    let s = cache.stats();
+    assert_eq!((s.hits, s.misses, s.coalesced), (0, 3, 0));
+}
+
+#[tokio::test]
+async fn with_the_cache_off_identical_concurrent_quotes_are_not_shared() {
+    let req = request();
+    let (mock, handle) = MockCarrier::pair();
+    let (c, _) = cached(Arc::new(mock), CacheOptions::off());
+    let (a, b, ()) = tokio::join!(c.quote(&req), c.quote(&req), async {
+        for _ in 0..2 {
+            handle
+                .next_call()
+                .await
+                .unwrap()
+                .answer_quote(Ok(vec![rate("5.00")]));
+        }
+    });
+    assert_eq!((a.unwrap().len(), b.unwrap().len()), (1, 1));
+    assert_eq!(handle.calls_made(), 2);
+}

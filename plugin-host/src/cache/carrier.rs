@@ -38,12 +38,16 @@ impl Carrier for CachedCarrier {
     }
 
     async fn quote(&self, request: &RateRequest) -> Result<Vec<Rate>> {
+        if !self.cache.enabled() {
+            let (rates, _) = self.cache.bypass(|| self.inner.quote(request)).await?;
+            return Ok(Arc::unwrap_or_clone(rates));
+        }
         let key = self.cache.key(&self.inner.info().id, &self.scope, request);
         let (rates, _) = self
             .cache
             .get_or_load(key, || self.inner.quote(request))
             .await?;
-        Ok(rates.as_ref().clone())
+        Ok(Arc::unwrap_or_clone(rates))
     }
 
     async fn track(&self, number: &TrackingNumber) -> Result<Tracking> {

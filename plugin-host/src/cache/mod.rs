@@ -1,15 +1,20 @@
 //! `QuoteCache`: rates per (carrier, zone/method scope, normalized shipment), on moka.
 //!
-//! - bounded by entries, TTL per entry (default 10 min, per-carrier override);
+//! - bounded by entries and, optionally, by an approximate memory budget (`max_bytes`); TTL
+//!   per entry (default 10 min, per-carrier override);
 //! - concurrent identical misses coalesce into one upstream call (`try_get_with`);
 //! - errors are never cached;
-//! - optionally, when the carrier fails, the last good answer is served (stale) instead.
+//! - optionally, when the carrier fails, the last good answer is served (stale) instead;
+//! - compact: keys are inline bytes and identical rate lists are stored once (carriers price
+//!   by zone, so most destinations share their answers);
+//! - can be switched off ([`CacheOptions::off`]): every quote then goes to its carrier.
 //!
 //! Freshness is judged with tokio's clock, so tests under `tokio::time::pause` control expiry;
 //! moka's own expiry (same TTL, wall clock) only reclaims memory.
 
 mod carrier;
 mod key;
+mod shared;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -23,14 +28,23 @@ use moka::ops::compute::Op;
 use shipmux_core::{CarrierId, Error, Rate, RateRequest, Result};
 use tokio::time::Instant;
 
+use shared::{SharedRates, rates_size};
+
 pub use carrier::CachedCarrier;
 pub use key::{FingerprintSteps, QuoteKey, ShipmentFingerprint};
 
 /// Cache settings.
 #[derive(Clone, Debug)]
 pub struct CacheOptions {
+    /// Whether answers are cached at all. Off, every quote asks its carrier (no lookups, no
+    /// coalescing); the counters still count the calls as misses.
+    pub enabled: bool,
     /// Most entries kept.
     pub capacity: u64,
+    /// Approximate memory bound of the entries, in bytes (keys, bookkeeping and rate lists —
+    /// a list shared by several entries counted once); `None` for a bound by entries only.
+    /// Least valuable entries are evicted to stay within both bounds.
+    pub max_bytes: Option<u64>,
     /// How long an answer stays fresh.
     pub ttl: Duration,
     /// Per-carrier TTLs overriding `ttl`.
@@ -46,12 +60,24 @@ pub struct CacheOptions {
 impl Default for CacheOptions {
     fn default() -> Self {
         CacheOptions {
+            enabled: true,
             capacity: 10_000,
+            max_bytes: None,
             ttl: Duration::from_secs(600),
             ttl_per_carrier: HashMap::new(),
             serve_stale_on_error: false,
             max_stale: Duration::from_secs(3600),
             steps: FingerprintSteps::default(),
+        }
+    }
+}
+
+impl CacheOptions {
+    /// No cache: every quote goes to its carrier.
+    pub fn off() -> Self {
+        CacheOptions {
+            enabled: false,
+            ..CacheOptions::default()
         }
     }
 }
@@ -84,29 +110,33 @@ pub struct CacheStats {
     pub errors: u64,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Entry {
     rates: Arc<Vec<Rate>>,
-    stored_at: Instant,
-    ttl: Duration,
+    fresh_until: Instant,
+    /// What this entry adds to memory, for the `max_bytes` bound (0 without one).
+    weight: u32,
 }
 
 impl Entry {
     fn fresh(&self, now: Instant) -> bool {
-        now < self.stored_at + self.ttl
+        now < self.fresh_until
     }
 }
 
+/// Bookkeeping per entry besides key and rates (moka's node, timers, the value).
+const ENTRY_OVERHEAD: usize = 200;
+
 struct EntryTtl;
 
-impl Expiry<QuoteKey, Arc<Entry>> for EntryTtl {
+impl Expiry<QuoteKey, Entry> for EntryTtl {
     fn expire_after_create(
         &self,
         _key: &QuoteKey,
-        value: &Arc<Entry>,
+        value: &Entry,
         _created_at: std::time::Instant,
     ) -> Option<Duration> {
-        Some(value.ttl)
+        Some(value.fresh_until.saturating_duration_since(Instant::now()))
     }
 }
 
@@ -122,8 +152,12 @@ struct Counters {
 /// The quote cache. Share it in an `Arc`.
 pub struct QuoteCache {
     options: CacheOptions,
-    fresh: Cache<QuoteKey, Arc<Entry>>,
-    last_good: Option<Cache<QuoteKey, Arc<Entry>>>,
+    /// `None` when the cache is off.
+    fresh: Option<Cache<QuoteKey, Entry>>,
+    last_good: Option<Cache<QuoteKey, Entry>>,
+    shared: SharedRates,
+    /// Least weight of an entry, so that `capacity` holds under `max_bytes` too.
+    min_weight: u32,
     counters: Counters,
 }
 
@@ -139,22 +173,41 @@ impl std::fmt::Debug for QuoteCache {
 impl QuoteCache {
     /// A cache with `options`.
     pub fn new(options: CacheOptions) -> Self {
-        let fresh = Cache::builder()
-            .max_capacity(options.capacity)
-            .expire_after(EntryTtl)
-            .build();
-        let last_good = options.serve_stale_on_error.then(|| {
-            Cache::builder()
-                .max_capacity(options.capacity)
-                .time_to_live(options.max_stale)
-                .build()
-        });
+        // With a byte budget, moka bounds total weight; every entry weighs at least
+        // budget / capacity, so the entry bound holds as well.
+        let (max_capacity, min_weight) = match options.max_bytes {
+            Some(bytes) => {
+                let min = bytes.div_ceil(options.capacity.max(1));
+                (bytes, u32::try_from(min).unwrap_or(u32::MAX))
+            }
+            None => (options.capacity, 0),
+        };
+        let builder = || {
+            let b = Cache::builder().max_capacity(max_capacity);
+            if options.max_bytes.is_some() {
+                b.weigher(|_: &QuoteKey, e: &Entry| e.weight)
+            } else {
+                b
+            }
+        };
+        let fresh = options
+            .enabled
+            .then(|| builder().expire_after(EntryTtl).build());
+        let last_good = (options.enabled && options.serve_stale_on_error)
+            .then(|| builder().time_to_live(options.max_stale).build());
         QuoteCache {
             options,
             fresh,
             last_good,
+            shared: SharedRates::default(),
+            min_weight,
             counters: Counters::default(),
         }
+    }
+
+    /// Whether answers are cached (see [`CacheOptions::enabled`]).
+    pub fn enabled(&self) -> bool {
+        self.fresh.is_some()
     }
 
     /// The options in use.
@@ -164,20 +217,39 @@ impl QuoteCache {
 
     /// The key for `carrier`'s quote of `request` in `scope`.
     pub fn key(&self, carrier: &CarrierId, scope: &Arc<str>, request: &RateRequest) -> QuoteKey {
-        QuoteKey {
-            carrier: carrier.clone(),
-            scope: scope.clone(),
-            shipment: ShipmentFingerprint::of(request, &self.options.steps),
-        }
+        QuoteKey::new(carrier.as_str(), scope, request, &self.options.steps)
     }
 
     /// The TTL for `carrier`.
     pub fn ttl_for(&self, carrier: &CarrierId) -> Duration {
+        self.ttl_of(carrier.as_str())
+    }
+
+    fn ttl_of(&self, carrier: &str) -> Duration {
         self.options
             .ttl_per_carrier
-            .get(carrier)
-            .copied()
-            .unwrap_or(self.options.ttl)
+            .iter()
+            .find(|(c, _)| c.as_str() == carrier)
+            .map_or(self.options.ttl, |(_, ttl)| *ttl)
+    }
+
+    /// A new entry for `rates`, sharing an identical list already held.
+    fn entry(&self, key: &QuoteKey, rates: Vec<Rate>, ttl: Duration) -> Entry {
+        let (rates, new) = self.shared.share(rates);
+        let weight = if self.options.max_bytes.is_some() {
+            let list = if new { rates_size(&rates) } else { 0 };
+            let bytes = key.size() + ENTRY_OVERHEAD + list;
+            u32::try_from(bytes)
+                .unwrap_or(u32::MAX)
+                .max(self.min_weight)
+        } else {
+            0
+        };
+        Entry {
+            rates,
+            fresh_until: Instant::now() + ttl,
+            weight,
+        }
     }
 
     /// The cached rates for `key`, or the result of `load` — run once however many identical
@@ -192,14 +264,17 @@ impl QuoteCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Vec<Rate>>>,
     {
+        let Some(fresh) = &self.fresh else {
+            return self.bypass(load).await;
+        };
         let now = Instant::now();
-        if let Some(entry) = self.fresh.get(&key).await {
+        if let Some(entry) = fresh.get(&key).await {
             if entry.fresh(now) {
                 self.counters.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok((entry.rates.clone(), CacheSource::Hit));
+                return Ok((entry.rates, CacheSource::Hit));
             }
             // Expired by our clock: drop it unless someone already replaced it.
-            self.fresh
+            fresh
                 .entry(key.clone())
                 .and_compute_with(|e| async move {
                     match e {
@@ -210,17 +285,12 @@ impl QuoteCache {
                 .await;
         }
         let ran = AtomicBool::new(false);
-        let ttl = self.ttl_for(&key.carrier);
-        let result = self
-            .fresh
+        let ttl = self.ttl_of(key.carrier());
+        let result = fresh
             .try_get_with(key.clone(), async {
                 ran.store(true, Ordering::Relaxed);
                 let rates = load().await?;
-                Ok::<_, Error>(Arc::new(Entry {
-                    rates: Arc::new(rates),
-                    stored_at: Instant::now(),
-                    ttl,
-                }))
+                Ok::<_, Error>(self.entry(&key, rates, ttl))
             })
             .await;
         let ran = ran.load(Ordering::Relaxed);
@@ -236,7 +306,7 @@ impl QuoteCache {
                     self.counters.coalesced.fetch_add(1, Ordering::Relaxed);
                     CacheSource::Coalesced
                 };
-                Ok((entry.rates.clone(), source))
+                Ok((entry.rates, source))
             }
             Err(e) => {
                 if ran {
@@ -249,10 +319,27 @@ impl QuoteCache {
                     && let Some(entry) = last.get(&key).await
                 {
                     self.counters.stale.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(carrier = %key.carrier, error = %e, "serving stale rates");
-                    return Ok((entry.rates.clone(), CacheSource::Stale));
+                    tracing::warn!(carrier = key.carrier(), error = %e, "serving stale rates");
+                    return Ok((entry.rates, CacheSource::Stale));
                 }
                 Err(Error::clone(&e))
+            }
+        }
+    }
+
+    /// The result of `load`, not cached and not shared with identical calls (what
+    /// [`get_or_load`](Self::get_or_load) does when the cache is off); counted as a miss.
+    pub async fn bypass<F, Fut>(&self, load: F) -> Result<(Arc<Vec<Rate>>, CacheSource)>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<Rate>>>,
+    {
+        self.counters.misses.fetch_add(1, Ordering::Relaxed);
+        match load().await {
+            Ok(rates) => Ok((Arc::new(rates), CacheSource::Miss)),
+            Err(e) => {
+                self.counters.errors.fetch_add(1, Ordering::Relaxed);
+                Err(e)
             }
         }
     }
@@ -270,13 +357,28 @@ impl QuoteCache {
 
     /// Entries currently held (after pending maintenance).
     pub async fn entry_count(&self) -> u64 {
-        self.fresh.run_pending_tasks().await;
-        self.fresh.entry_count()
+        let Some(fresh) = &self.fresh else {
+            return 0;
+        };
+        fresh.run_pending_tasks().await;
+        fresh.entry_count()
+    }
+
+    /// The entries' approximate memory (see [`CacheOptions::max_bytes`]; 0 without a budget),
+    /// after pending maintenance.
+    pub async fn weighted_size(&self) -> u64 {
+        let Some(fresh) = &self.fresh else {
+            return 0;
+        };
+        fresh.run_pending_tasks().await;
+        fresh.weighted_size()
     }
 
     /// Drops every entry (fresh and last good).
     pub fn clear(&self) {
-        self.fresh.invalidate_all();
+        if let Some(fresh) = &self.fresh {
+            fresh.invalidate_all();
+        }
         if let Some(l) = &self.last_good {
             l.invalidate_all();
         }

@@ -206,13 +206,8 @@ fn build_host(
             capacity: (u64::from(args.distinct) * carriers.len() as u64 * 2).max(10_000),
             ..CacheOptions::default()
         },
-        // Nothing is kept: every quote asks the carriers (identical quotes in flight at the
-        // same moment still share one call — the host always coalesces).
-        Switch::Off => CacheOptions {
-            capacity: 0,
-            ttl: Duration::ZERO,
-            ..CacheOptions::default()
-        },
+        // No cache: every quote asks the carriers.
+        Switch::Off => CacheOptions::off(),
     };
     host_over(
         built,
