@@ -39,3 +39,20 @@ fn a_letter_range_does_not_match_codes_beyond_its_end() {
     assert!(!range.matches_prefix("Z9"));
     assert!(!range.matches("Z9"), "Z9 is not between K1 and K1A");
 }
+
+/// Found by the fuzzer after the letter-range fix (`9 -00...90299` matched `02210` but not
+/// as a prefix). Both ends are digits, so `matches` compares numbers (2210 lies between 900
+/// and 90299), but `matches_prefix` turns every character into two digits and compares
+/// fixed-width strings, where `02210` sorts before `900`: the full code matches, the same
+/// code as a prefix does not. Only ranges whose ends differ in length are affected; partial
+/// postcodes (Canada, UK) are letters, so checkouts are unlikely to meet it.
+#[test]
+#[ignore = "known bug: a numeric range with ends of different lengths disagrees with its prefix check"]
+fn a_numeric_range_with_uneven_ends_agrees_with_its_prefix_check() {
+    let range = p("900...90299");
+    assert!(range.matches("2210"));
+    assert!(
+        range.matches_prefix("2210"),
+        "2210 itself matches, so it is a matching prefix"
+    );
+}

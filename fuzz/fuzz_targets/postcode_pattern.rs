@@ -20,17 +20,23 @@ fuzz_target!(|data: &[u8]| {
     let _ = p.specificity();
     let full = p.matches(postcode);
     let partial = p.matches_prefix(postcode);
-    // A postcode that matches is one of the full postcodes starting with itself. Known
-    // exception, reported in docs/reliability.md and pinned by an ignored test in
-    // core/tests/proptest_postcode.rs: a letter range whose end is longer than the postcode
-    // (`K1...K1A` matches `Z9`), so letter ranges are left out of this check.
-    let letter_range = p.specificity() == 1
-        && !p
-            .as_str()
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c.is_whitespace() || c == '-');
+    // A postcode that matches is one of the full postcodes starting with itself. (Letter
+    // ranges broke this until their ends and the code were padded to one width.) Known
+    // exception, pinned by an ignored test in core/tests/proptest_postcode.rs: a numeric
+    // range whose ends differ in length (`900...90299` matches `2210` as numbers, but its
+    // prefix check compares fixed-width strings), so such ranges are left out here.
+    let uneven_range = p.specificity() == 1 && {
+        let text = p.as_str().replace('…', "...");
+        let (min, max) = text.split_once("...").unwrap_or_default();
+        let len = |s: &str| {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .count()
+        };
+        len(min) != len(max)
+    };
     assert!(
-        !full || partial || letter_range,
+        !full || partial || uneven_range,
         "`{pattern}` matches `{postcode}` but not as a prefix"
     );
     // The pattern's JSON is its text, and reads back as the same pattern.
