@@ -116,7 +116,11 @@ fn bench(c: &mut Criterion) {
                 plugin_time += start.elapsed();
                 left -= n;
             }
-            plugin_time.saturating_sub(linked_time)
+            // A sample where noise made the plugin side faster counts as (almost) nothing;
+            // criterion refuses a zero, so this can only overstate the overhead.
+            plugin_time
+                .saturating_sub(linked_time)
+                .max(Duration::from_nanos(1))
         })
     });
     group.finish();
@@ -156,11 +160,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| serde_json::to_vec(&rates).expect("encodes"))
     });
     let rates_json = serde_json::to_vec(&rates).expect("encodes");
-    println!(
-        "rates: {} bytes of JSON: {}",
-        rates_json.len(),
-        String::from_utf8_lossy(&rates_json[..600])
-    );
+    println!("rates: {} bytes of JSON", rates_json.len());
     let input_json = serde_json::to_vec(&input).expect("encodes");
     let input_frame = FrameWriter::encode(Vec::new(), &input).expect("encodes");
     println!(

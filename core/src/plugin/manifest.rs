@@ -36,7 +36,7 @@ impl PanicStrategy {
 }
 
 /// A plugin's manifest. JSON:
-/// `{"name": "shipmux-canadapost", "version": "0.1.0", "abi_major": 1, "abi_minor": 0,
+/// `{"name": "shipmux-canadapost", "version": "0.1.0", "abi_major": 1, "abi_minor": 1,
 ///   "target": "x86_64-unknown-linux-gnu", "rustc": "rustc 1.95.0 (…)", "panic": "unwind",
 ///   "core_version": "0.1.0"}`. Unknown fields are ignored, so newer plugins can add some.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

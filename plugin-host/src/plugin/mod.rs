@@ -9,6 +9,9 @@
 //! [`Refusal`] code. [`Plugin::instantiate`] makes a [`PluginProtocol`] from the carrier's
 //! config JSON; wrap it in `HttpCarrier` like any built-in protocol.
 //!
+//! A plugin of ABI 1.1 or later is called through `call_framed`, with HTTP bodies as raw bytes
+//! beside the JSON (`shipmux_core::plugin::frame`); a 1.0 plugin through `call`, all JSON.
+//!
 //! Libraries are never unloaded (DESIGN.md §4).
 //!
 //! ```no_run
