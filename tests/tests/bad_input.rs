@@ -366,12 +366,10 @@ fn child_loads_the_plugin_named_by_shipmux_load_plugin() {
 /// Found here: `dlopen` of a copy of the real Canada Post plugin cut short maps segments
 /// past the end of the file, and touching them kills the whole process with SIGBUS before
 /// the loader can refuse anything — a host scanning a plugin folder dies on a half-copied
-/// file. The fix belongs in the loader (`plugin-host/src/plugin/library.rs`): read the ELF
-/// program headers first and refuse a file shorter than its `PT_LOAD` segments'
-/// `p_offset + p_filesz`. Each load runs in a child process, so this test observes the crash
-/// instead of suffering it.
+/// file. Fixed in the loader (`plugin-host/src/plugin/elf.rs`): the ELF headers are read
+/// first and a file shorter than they promise is refused. Each load runs in a child process,
+/// so a regression shows as a failed assertion instead of killing the test run.
 #[test]
-#[ignore = "known bug: loading a truncated plugin .so kills the process with SIGBUS"]
 fn a_truncated_plugin_is_refused_not_a_crash() {
     let real = std::fs::read(canadapost_plugin()).expect("the Canada Post plugin is built");
     let dir = scratch_dir("cut-plugins");
@@ -394,6 +392,87 @@ fn a_truncated_plugin_is_refused_not_a_crash() {
         );
         if !out.status.success() {
             crashes.push(format!("{what}: {:?}", out.status));
+        }
+    }
+    assert!(crashes.is_empty(), "{crashes:?}");
+}
+
+/// In a child process (see [`decimal_text_with_many_underscores_is_refused_not_a_crash`]):
+/// reads one amount written `1` followed by 100,000 underscores through the door named by
+/// `SHIPMUX_DECIMAL_DOOR`, on a thread with tokio's 2 MiB worker stack. Does nothing
+/// without it.
+#[test]
+fn child_reads_a_long_underscored_amount() {
+    let Ok(door) = std::env::var("SHIPMUX_DECIMAL_DOOR") else {
+        return;
+    };
+    let amount = format!("1{}", "_".repeat(100_000));
+    let worker = std::thread::Builder::new().stack_size(2 * 1024 * 1024);
+    let handle = worker
+        .spawn(move || match door.as_str() {
+            "checkout" => {
+                let json = edited(r#""unit_price": "19.99""#, &format!(r#""unit_price": "{amount}""#));
+                checkout(&json).map(|_| ()).unwrap_err();
+            }
+            "rate_json" => {
+                let json = format!(
+                    r#"{{"carrier": "ups", "service": "03", "service_name": "Ground",
+                        "total": {{"amount": "{amount}", "currency": "USD"}}, "list_total": null,
+                        "charges": [], "transit_days": null, "estimated_delivery": null,
+                        "guaranteed": false, "billed_weight": null}}"#
+                );
+                serde_json::from_str::<shipmux_core::Rate>(&json).unwrap_err();
+            }
+            "ups_answer" => {
+                let (protocol, request) = protocols().swap_remove(0);
+                let body = format!(
+                    r#"{{"RateResponse": {{"Response": {{"ResponseStatus": {{"Code": "1"}}}},
+                        "RatedShipment": [{{"Service": {{"Code": "03"}},
+                        "TotalCharges": {{"CurrencyCode": "USD", "MonetaryValue": "{amount}"}}}}]}}}}"#
+                );
+                let requests = protocol.build_rate(&request).unwrap();
+                let exchange = Exchange {
+                    round: 0,
+                    responses: vec![HttpResponse::new(200, body.into_bytes()); requests.len()],
+                    requests,
+                };
+                let _ = protocol.parse_rate(&request, &exchange);
+            }
+            other => panic!("unknown door {other}"),
+        })
+        .expect("a worker thread");
+    handle.join().expect("the door refuses the amount");
+}
+
+/// Found by fuzzing `design_json` (a SIGSEGV with no input saved; reproduced from the corpus
+/// with a small stack): `rust_decimal` 1.43's `Decimal::from_str` parses with one call per
+/// byte that it counts on being a tail call, and an underscore (allowed between digits)
+/// costs a stack frame each. `"16.____…"` with ~40,000 underscores overflows a 2 MiB tokio
+/// worker stack and **kills the whole process** (SIGSEGV; a stack overflow cannot be caught).
+/// Every door that parses decimal text goes through it: a checkout's money and measures,
+/// any §3 JSON, BigCommerce rules, and carrier answers that carry amounts as strings (UPS
+/// `MonetaryValue`, Canada Post's XML). The fix is one guarded parser in core (refuse `_`,
+/// which no carrier or shop writes, or any text longer than ~64 bytes, before
+/// `Decimal::from_str`), used by `Money`, the measures, `decimal_text` and the carriers.
+/// Each door runs in a child process, so this test observes the crash instead of
+/// suffering it.
+#[test]
+#[ignore = "known bug: a decimal written with ~100,000 underscores overflows the stack (SIGSEGV)"]
+fn decimal_text_with_many_underscores_is_refused_not_a_crash() {
+    let mut crashes = Vec::new();
+    for door in ["checkout", "rate_json", "ups_answer"] {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_reads_a_long_underscored_amount"])
+            .env("SHIPMUX_DECIMAL_DOOR", door)
+            .output()
+            .expect("the test binary runs");
+        row(
+            "decimal text",
+            &format!("{door}: `1` and 100,000 `_`"),
+            &format!("child process: {:?}", out.status),
+        );
+        if !out.status.success() {
+            crashes.push(format!("{door}: {:?}", out.status));
         }
     }
     assert!(crashes.is_empty(), "{crashes:?}");

@@ -100,6 +100,8 @@ impl Plugin {
         if !path.is_file() {
             return Err(Refusal::MissingFile.error(path, "no such file"));
         }
+        // A cut-short file would be mapped anyway and crash the process on first touch.
+        super::elf::check_complete(path).map_err(|why| Refusal::NotALibrary.error(path, why))?;
         // SAFETY: loading runs the library's initialisers. Plugins are code the operator
         // chose to install, like the host binary itself; this is the trust boundary.
         let library = unsafe { libloading::Library::new(path) }.map_err(|e| {

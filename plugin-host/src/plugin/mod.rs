@@ -27,6 +27,7 @@
 //! ```
 
 mod cargo_build;
+mod elf;
 mod instance;
 mod library;
 mod refusal;
