@@ -23,20 +23,23 @@ fuzz_target!(|data: &[u8]| {
     // A postcode that matches is one of the full postcodes starting with itself. (Letter
     // ranges broke this until their ends and the code were padded to one width.) Known
     // exception, pinned by an ignored test in core/tests/proptest_postcode.rs: a numeric
-    // range whose ends differ in length (`900...90299` matches `2210` as numbers, but its
-    // prefix check compares fixed-width strings), so such ranges are left out here.
-    let uneven_range = p.specificity() == 1 && {
+    // range compares numbers in `matches` but fixed-width strings in `matches_prefix`, so
+    // they disagree when the postcode and the ends differ in length (`900...90299` takes
+    // `2210`, `000...452` takes `9`); such cases are left out here.
+    let numeric_uneven = p.specificity() == 1 && {
         let text = p.as_str().replace('…', "...");
         let (min, max) = text.split_once("...").unwrap_or_default();
-        let len = |s: &str| {
+        let norm = |s: &str| -> String {
             s.chars()
                 .filter(|c| !c.is_whitespace() && *c != '-')
-                .count()
+                .collect()
         };
-        len(min) != len(max)
+        let (min, max, code) = (norm(min), norm(max), norm(postcode));
+        let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        digits(&min) && digits(&max) && (min.len() != max.len() || min.len() != code.len())
     };
     assert!(
-        !full || partial || uneven_range,
+        !full || partial || numeric_uneven,
         "`{pattern}` matches `{postcode}` but not as a prefix"
     );
     // The pattern's JSON is its text, and reads back as the same pattern.
