@@ -33,8 +33,9 @@ impl Default for FingerprintSteps {
     }
 }
 
-/// Bytes kept inline before a key spills to the heap (many services or parcels).
-const INLINE: usize = 62;
+/// Bytes kept inline before a key spills to the heap (many services or parcels); a key is
+/// then 48 bytes. A one-parcel checkout key (carrier, `zone/method`, two places) fits.
+const INLINE: usize = 46;
 /// Ends every text field; never part of UTF-8.
 const END: u8 = 0xFF;
 

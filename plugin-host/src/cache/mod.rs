@@ -10,7 +10,7 @@
 //! - can be switched off ([`CacheOptions::off`]): every quote then goes to its carrier.
 //!
 //! Freshness is judged with tokio's clock, so tests under `tokio::time::pause` control expiry;
-//! moka's own expiry (same TTL, wall clock) only reclaims memory.
+//! moka's own expiry (after the longest TTL, wall clock) only reclaims memory.
 
 mod carrier;
 mod key;
@@ -22,7 +22,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use moka::Expiry;
 use moka::future::Cache;
 use moka::ops::compute::Op;
 use shipmux_core::{CarrierId, Error, Rate, RateRequest, Result};
@@ -127,19 +126,6 @@ impl Entry {
 /// Bookkeeping per entry besides key and rates (moka's node, timers, the value).
 const ENTRY_OVERHEAD: usize = 200;
 
-struct EntryTtl;
-
-impl Expiry<QuoteKey, Entry> for EntryTtl {
-    fn expire_after_create(
-        &self,
-        _key: &QuoteKey,
-        value: &Entry,
-        _created_at: std::time::Instant,
-    ) -> Option<Duration> {
-        Some(value.fresh_until.saturating_duration_since(Instant::now()))
-    }
-}
-
 #[derive(Default)]
 struct Counters {
     hits: AtomicU64,
@@ -190,9 +176,18 @@ impl QuoteCache {
                 b
             }
         };
-        let fresh = options
-            .enabled
-            .then(|| builder().expire_after(EntryTtl).build());
+        // Freshness is judged by `fresh_until` (tokio's clock); moka's own expiry only
+        // reclaims memory, after the longest TTL (cheaper per entry than per-entry expiry).
+        let longest = options
+            .ttl_per_carrier
+            .values()
+            .copied()
+            .fold(options.ttl, Duration::max);
+        let fresh = options.enabled.then(|| {
+            builder()
+                .time_to_live(longest.max(Duration::from_secs(1)))
+                .build()
+        });
         let last_good = (options.enabled && options.serve_stale_on_error)
             .then(|| builder().time_to_live(options.max_stale).build());
         QuoteCache {

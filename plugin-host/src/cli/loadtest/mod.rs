@@ -203,7 +203,8 @@ fn build_host(
     }
     let cache = match args.cache {
         Switch::On => CacheOptions {
-            capacity: (u64::from(args.distinct) * carriers.len() as u64 * 2).max(10_000),
+            // Room for every key with a quarter to spare (moka sizes its bookkeeping by it).
+            capacity: (u64::from(args.distinct) * carriers.len() as u64 * 5 / 4).max(10_000),
             ..CacheOptions::default()
         },
         // No cache: every quote asks the carriers.
