@@ -29,6 +29,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, json)) = data.split_first() else {
         return;
     };
+    // Known, open: `rust_decimal` parses each `_` with one more stack frame, so a decimal
+    // with tens of thousands of them overflows the stack (docs/reliability.md). Left out so
+    // the target can look for anything else.
+    if json.iter().filter(|&&b| b == b'_').count() > 1000 {
+        return;
+    }
     match which % 11 {
         0 => {
             if let Some(r) = round_trip::<RateRequest>(json) {
