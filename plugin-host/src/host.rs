@@ -14,7 +14,7 @@ use shipmux_core::{
 };
 use tokio::time::Instant;
 
-use crate::cache::{CacheOptions, QuoteCache};
+use crate::cache::{CacheOptions, QuoteCache, QuoteKey, Shipment};
 use crate::fanout::{CarrierQuote, FanOutQuote, Stragglers};
 use crate::registry::Registry;
 
@@ -160,19 +160,19 @@ impl Host {
     pub async fn quote(&self, request: &RateRequest) -> Result<FanOutQuote> {
         request.validate()?;
         let due = Instant::now() + self.options.quote_deadline;
-        let scope: Arc<str> = Arc::from("");
-        let calls = self.registry.all().into_iter().map(|carrier| {
-            let scope = scope.clone();
-            async move {
-                let id = carrier.info().id.clone();
-                let result = self
-                    .quote_cached(carrier, scope, request.clone(), due)
-                    .await
-                    .map(|rates| rates.as_ref().clone());
-                CarrierQuote {
-                    carrier: id,
-                    result,
-                }
+        let calls = self.registry.all().into_iter().map(|carrier| async move {
+            let id = carrier.info().id.clone();
+            let key = self.cache.enabled().then(|| {
+                self.cache
+                    .key_of(id.as_str(), &[""], &Shipment::from(request))
+            });
+            let result = self
+                .quote_cached(carrier, key, request.clone(), due)
+                .await
+                .map(|rates| rates.as_ref().clone());
+            CarrierQuote {
+                carrier: id,
+                result,
             }
         });
         Ok(FanOutQuote {
@@ -185,20 +185,16 @@ impl Host {
         self.registry.require(carrier)?.track(number).await
     }
 
-    /// One carrier's rates for `request` through the cache under `scope`, by `due`.
+    /// One carrier's rates for `request` through the cache under `key` (`None` when the cache
+    /// is off: the carrier is asked directly), by `due`.
     async fn quote_cached(
         &self,
         carrier: Arc<dyn Carrier>,
-        scope: Arc<str>,
+        key: Option<QuoteKey>,
         request: RateRequest,
         due: Instant,
     ) -> Result<Arc<Vec<Rate>>> {
-        let id = carrier.info().id.clone();
-        // With the cache off, no key is computed: the carrier is asked directly.
-        let key = self
-            .cache
-            .enabled()
-            .then(|| self.cache.key(&id, &scope, &request));
+        let named = carrier.clone();
         let cache = self.cache.clone();
         let work = async move {
             match key {
@@ -234,7 +230,7 @@ impl Host {
                 Err(_) => Err(late()),
             },
         };
-        result.map_err(|e| e.with_carrier(&id))
+        result.map_err(|e| e.with_carrier(&named.info().id))
     }
 
     /// Shipping options for every consignment of `checkout` (DESIGN.md §3 `CheckoutQuote`).
@@ -288,8 +284,7 @@ impl Host {
             }
         }
         let asks = real_time.iter().map(|(method_id, query)| {
-            let scope: Arc<str> = Arc::from(format!("{}/{}", zone.id, method_id));
-            self.ask_carrier(checkout, consignment, method_id, query, scope, due)
+            self.ask_carrier(checkout, consignment, (&zone.id, method_id), query, due)
         });
         let mut failed: Vec<CarrierId> = Vec::new();
         for (answer, (_, query)) in join_all(asks).await.into_iter().zip(&real_time) {
@@ -304,7 +299,8 @@ impl Host {
                 }
             }
         }
-        quote.options.sort_by_key(|o| o.cost.amount);
+        // Stable, each key computed once, options moved once (they are large).
+        quote.options.sort_by_cached_key(|o| o.cost.amount);
         Ok(quote)
     }
 
@@ -312,9 +308,8 @@ impl Host {
         &self,
         checkout: &Checkout,
         consignment: &Consignment,
-        method_id: &str,
+        (zone_id, method_id): (&str, &str),
         query: &RealTimeQuery,
-        scope: Arc<str>,
         due: Instant,
     ) -> Result<Vec<ShippingOption>> {
         let carrier = self.registry.get(&query.carrier).cloned().ok_or_else(|| {
@@ -327,19 +322,44 @@ impl Host {
         if parcels.is_empty() {
             return Ok(Vec::new());
         }
-        let mut request = RateRequest {
-            origin: checkout.origin.clone(),
-            destination: consignment.address.clone(),
-            parcels,
-            services: None,
-            ship_date: None,
+        // The key is made from borrowed parts, and a fresh answer returned before anything
+        // else is built: the request (address copies) and the deadline only on a miss.
+        let key = self.cache.enabled().then(|| {
+            let shipment = Shipment {
+                origin: &checkout.origin,
+                destination: &consignment.address,
+                parcels: &parcels,
+                services: query.services.as_deref(),
+                ship_date: None,
+            };
+            self.cache.key_of(
+                query.carrier.as_str(),
+                &[zone_id, "/", method_id],
+                &shipment,
+            )
+        });
+        let cached = match &key {
+            Some(key) => self.cache.fresh(key).await,
+            None => None,
         };
-        if let Some(services) = &query.services {
-            request = request.with_services(services.iter().cloned());
-        }
-        // The checkout's addresses were validated and packing makes valid parcels; carriers
-        // validate again on a miss, so the cache-hit path does not pay for it twice.
-        let rates = self.quote_cached(carrier, scope, request, due).await?;
+        let rates = match cached {
+            Some(rates) => rates,
+            None => {
+                let mut request = RateRequest {
+                    origin: checkout.origin.clone(),
+                    destination: consignment.address.clone(),
+                    parcels,
+                    services: None,
+                    ship_date: None,
+                };
+                if let Some(services) = &query.services {
+                    request = request.with_services(services.iter().cloned());
+                }
+                // The checkout's addresses were validated and packing makes valid parcels;
+                // carriers validate again on a miss, so the hit path does not pay twice.
+                self.quote_cached(carrier, key, request, due).await?
+            }
+        };
         rates
             .iter()
             .filter(|rate| query.allows(rate))

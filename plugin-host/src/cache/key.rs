@@ -9,9 +9,9 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use shipmux_core::{Address, LengthUnit, RateRequest, WeightUnit};
+use shipmux_core::{Address, LengthUnit, Parcel, RateRequest, WeightUnit};
 
 /// How finely shipments are told apart: weights and dimensions are rounded *up* to these steps
 /// (the carriers' billable steps), so 2.01 lb and 2.05 lb share an entry but 40 g never
@@ -169,16 +169,16 @@ impl Writer {
     }
 
     /// The parts of `request` that change the price.
-    fn shipment(&mut self, request: &RateRequest, s: &FingerprintSteps) {
-        self.place(&request.origin);
-        self.place(&request.destination);
+    fn shipment(&mut self, request: &Shipment<'_>, s: &FingerprintSteps) {
+        self.place(request.origin);
+        self.place(request.destination);
         self.byte(match request.destination.residential {
             None => 0,
             Some(false) => 1,
             Some(true) => 2,
         });
         self.number(request.parcels.len() as u64);
-        for p in &request.parcels {
+        for p in request.parcels {
             self.number(steps(p.weight.grams(), s.weight_grams));
             match p.dimensions {
                 None => self.byte(0),
@@ -195,7 +195,7 @@ impl Writer {
                 }
             }
         }
-        match &request.services {
+        match request.services {
             None => self.byte(0),
             Some(services) => {
                 let mut sorted: Vec<&str> = services.iter().map(String::as_str).collect();
@@ -234,6 +234,29 @@ fn steps(value: Decimal, step: Decimal) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
+/// A rate request's parts, borrowed: a key can be made before (or without) building the
+/// request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Shipment<'a> {
+    pub origin: &'a Address,
+    pub destination: &'a Address,
+    pub parcels: &'a [Parcel],
+    pub services: Option<&'a [String]>,
+    pub ship_date: Option<NaiveDate>,
+}
+
+impl<'a> From<&'a RateRequest> for Shipment<'a> {
+    fn from(r: &'a RateRequest) -> Self {
+        Shipment {
+            origin: &r.origin,
+            destination: &r.destination,
+            parcels: &r.parcels,
+            services: r.services.as_deref(),
+            ship_date: r.ship_date,
+        }
+    }
+}
+
 /// The parts of a rate request that change the price, normalized: origin and destination
 /// country and postcode (plus residential for the destination), parcels rounded to the
 /// billable steps (dimensions sorted), requested services sorted, ship date.
@@ -244,7 +267,7 @@ impl ShipmentFingerprint {
     /// The fingerprint of `request`.
     pub fn of(request: &RateRequest, s: &FingerprintSteps) -> Self {
         let mut w = Writer::new();
-        w.shipment(request, s);
+        w.shipment(&request.into(), s);
         ShipmentFingerprint(w.finish())
     }
 }
@@ -263,10 +286,22 @@ pub struct QuoteKey(Bytes);
 impl QuoteKey {
     /// The key of `carrier`'s quote of `request` in `scope` (`"US West/12"`, or `""`).
     pub fn new(carrier: &str, scope: &str, request: &RateRequest, s: &FingerprintSteps) -> Self {
+        Self::of_parts(carrier, &[scope], &request.into(), s)
+    }
+
+    /// The key with the scope given in pieces (`[zone, "/", method]`, joined), from borrowed
+    /// parts: nothing is allocated for an ordinary key.
+    pub(crate) fn of_parts(
+        carrier: &str,
+        scope: &[&str],
+        shipment: &Shipment<'_>,
+        s: &FingerprintSteps,
+    ) -> Self {
         let mut w = Writer::new();
         w.text(carrier);
-        w.text(scope);
-        w.shipment(request, s);
+        scope.iter().for_each(|piece| w.push(piece.as_bytes()));
+        w.byte(END);
+        w.shipment(shipment, s);
         QuoteKey(w.finish())
     }
 
@@ -315,8 +350,7 @@ impl fmt::Debug for QuoteKey {
 mod tests {
     use std::str::FromStr;
 
-    use chrono::NaiveDate;
-    use shipmux_core::{Dimensions, Parcel, Weight};
+    use shipmux_core::{Dimensions, Weight};
 
     use super::*;
 
@@ -417,6 +451,16 @@ mod tests {
         let mut same = base.clone();
         same.destination.country = " us ".into();
         assert_eq!(key(&same), key(&base));
+    }
+
+    #[test]
+    fn a_scope_in_pieces_is_the_joined_scope() {
+        let s = FingerprintSteps::default();
+        let r = req("1");
+        let joined = QuoteKey::new("ups", "us/ground", &r, &s);
+        let pieces = QuoteKey::of_parts("ups", &["us", "/", "ground"], &(&r).into(), &s);
+        assert_eq!(joined, pieces);
+        assert_eq!(pieces.scope(), "us/ground");
     }
 
     #[test]

@@ -30,6 +30,7 @@ use tokio::time::Instant;
 use shared::{SharedRates, rates_size};
 
 pub use carrier::CachedCarrier;
+pub(crate) use key::Shipment;
 pub use key::{FingerprintSteps, QuoteKey, ShipmentFingerprint};
 
 /// Cache settings.
@@ -213,6 +214,29 @@ impl QuoteCache {
     /// The key for `carrier`'s quote of `request` in `scope`.
     pub fn key(&self, carrier: &CarrierId, scope: &Arc<str>, request: &RateRequest) -> QuoteKey {
         QuoteKey::new(carrier.as_str(), scope, request, &self.options.steps)
+    }
+
+    /// The key for `carrier`'s quote of borrowed `shipment`, the scope given in pieces.
+    pub(crate) fn key_of(
+        &self,
+        carrier: &str,
+        scope: &[&str],
+        shipment: &Shipment<'_>,
+    ) -> QuoteKey {
+        QuoteKey::of_parts(carrier, scope, shipment, &self.options.steps)
+    }
+
+    /// A fresh cached answer for `key`, counted as a hit; `None` (nothing counted) when there
+    /// is none or the cache is off. Cheaper than [`get_or_load`](Self::get_or_load) when the
+    /// caller would have to prepare the load first.
+    pub async fn fresh(&self, key: &QuoteKey) -> Option<Arc<Vec<Rate>>> {
+        let entry = self.fresh.as_ref()?.get(key).await?;
+        if entry.fresh(Instant::now()) {
+            self.counters.hits.fetch_add(1, Ordering::Relaxed);
+            Some(entry.rates)
+        } else {
+            None
+        }
     }
 
     /// The TTL for `carrier`.
