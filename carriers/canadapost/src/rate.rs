@@ -1,8 +1,6 @@
 //! Get Rates: `POST /rs/ship/price` with a `<mailing-scenario>` (rate-v4), one request per
 //! parcel, and the `<price-quotes>` answers → [`Rate`]s (NORMALIZATION.md §4).
 
-use std::str::FromStr;
-
 use quick_xml::Writer;
 use rust_decimal::Decimal;
 use shipmux_core::{
@@ -306,7 +304,7 @@ fn parse_quote(quote: &Element) -> Result<Rate> {
         .child("weight-details")
         .and_then(|w| w.child_text("cubed-weight"))
     {
-        let value = Decimal::from_str(cubed).map_err(|_| {
+        let value = shipmux_core::parse_decimal(cubed).ok_or_else(|| {
             Error::parse(format!(
                 "Canada Post cubed-weight `{cubed}` is not a number"
             ))
@@ -376,9 +374,9 @@ fn charges(details: &Element, service: &str) -> Result<Vec<Charge>> {
 fn amount(text: Option<&str>, service: &str, field: &str) -> Result<Option<Money>> {
     match text {
         None => Ok(None),
-        Some(t) => Decimal::from_str(t)
+        Some(t) => shipmux_core::parse_decimal(t)
             .map(|d| Some(Money::new(d, shipmux_core::Currency::cad())))
-            .map_err(|_| {
+            .ok_or_else(|| {
                 Error::parse(format!(
                     "Canada Post quote {service}: {field} `{t}` is not an amount"
                 ))

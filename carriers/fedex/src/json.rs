@@ -1,8 +1,6 @@
 //! Reading FedEx JSON exactly: numbers as the decimal text FedEx wrote, null lists as empty,
 //! trimmed text (NORMALIZATION.md §0.1, §0.10, §0.18).
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
@@ -31,9 +29,7 @@ pub fn decimal_of(value: &Value) -> Option<Decimal> {
         Value::String(s) => s.trim().to_string(),
         _ => return None,
     };
-    Decimal::from_str(&text)
-        .or_else(|_| Decimal::from_scientific(&text))
-        .ok()
+    shipmux_core::parse_decimal_or_scientific(&text)
 }
 
 /// A JSON number whose token is `d`'s text (`16.00` is written `16.00`).

@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use shipmux_core::{Error, Money};
-use std::str::FromStr;
 
 /// The value at `path` below `v`; `null` counts as absent (NORMALIZATION.md §0.18).
 pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
@@ -46,9 +45,9 @@ pub fn text_at(v: &Value, path: &[&str]) -> Option<String> {
 pub fn decimal(v: Option<&Value>, what: &str) -> Result<Option<Decimal>, Error> {
     match text(v) {
         None => Ok(None),
-        Some(s) => Decimal::from_str(&s)
+        Some(s) => shipmux_core::parse_decimal(&s)
             .map(Some)
-            .map_err(|_| Error::parse(format!("{what}: `{s}` is not a decimal number"))),
+            .ok_or_else(|| Error::parse(format!("{what}: `{s}` is not a decimal number"))),
     }
 }
 

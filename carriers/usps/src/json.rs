@@ -61,10 +61,9 @@ pub fn decimal(value: &Value, key: &str, what: &str) -> Result<Option<Decimal>> 
             )));
         }
     };
-    Decimal::from_str(&written)
-        .or_else(|_| Decimal::from_scientific(&written))
+    shipmux_core::parse_decimal_or_scientific(&written)
         .map(Some)
-        .map_err(|_| Error::parse(format!("{what}.{key} is not a decimal number: `{written}`")))
+        .ok_or_else(|| Error::parse(format!("{what}.{key} is not a decimal number: `{written}`")))
 }
 
 /// A JSON number carrying exactly `value`'s digits (no float round trip).

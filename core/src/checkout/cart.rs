@@ -32,7 +32,7 @@ pub struct LineItem {
     /// naming the field, rather than by the JSON reader.
     pub quantity: i64,
     /// Price of one unit in the checkout currency.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::model::decimal_str")]
     pub unit_price: Decimal,
     /// Weight of one unit.
     pub weight: Weight,

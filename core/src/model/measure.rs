@@ -98,7 +98,7 @@ pub fn ceil_to_step(value: Decimal, step: Decimal) -> Decimal {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Weight {
     /// The amount, as a decimal string in JSON.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::model::decimal_str")]
     pub value: Decimal,
     /// Its unit.
     pub unit: WeightUnit,
@@ -183,13 +183,13 @@ impl Weight {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Dimensions {
     /// Length, as a decimal string in JSON.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::model::decimal_str")]
     pub length: Decimal,
     /// Width.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::model::decimal_str")]
     pub width: Decimal,
     /// Height.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::model::decimal_str")]
     pub height: Decimal,
     /// Unit of all three.
     pub unit: LengthUnit,

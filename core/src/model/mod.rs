@@ -3,6 +3,7 @@
 mod address;
 mod carrier_id;
 pub mod country;
+mod decimal;
 mod measure;
 mod money;
 mod parcel;
@@ -11,6 +12,7 @@ mod tracking;
 
 pub use address::{Address, normalize_postcode};
 pub use carrier_id::{Capabilities, CarrierId, CarrierInfo, ServiceInfo};
+pub use decimal::{MAX_DECIMAL_TEXT, decimal_str, parse_decimal, parse_decimal_or_scientific};
 pub use measure::{Dimensions, LengthUnit, Weight, WeightUnit, ceil_to_step};
 pub use money::{Currency, Money};
 pub use parcel::{Parcel, RateRequest};

@@ -1,7 +1,6 @@
 //! Money: an exact decimal amount and an ISO 4217 currency code. Never a float.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -74,7 +73,7 @@ impl fmt::Display for Currency {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
     /// The exact amount, serialized as a decimal string.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::model::decimal_str")]
     pub amount: Decimal,
     /// ISO 4217 code.
     pub currency: Currency,
@@ -88,7 +87,7 @@ impl Money {
 
     /// Parses `amount` as decimal text, exactly as written (`"118.20"` keeps its two places).
     pub fn parse(amount: &str, currency: &str) -> Result<Self, Error> {
-        let value = Decimal::from_str(amount.trim()).map_err(|_| {
+        let value = super::parse_decimal(amount).ok_or_else(|| {
             Error::invalid_request("amount", format!("`{amount}` is not a decimal amount"))
         })?;
         Ok(Money::new(value, Currency::new(currency)?))

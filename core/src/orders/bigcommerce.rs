@@ -19,8 +19,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::str::FromStr;
-
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -605,9 +603,9 @@ fn parse_decimal(field: &str, text: &str) -> Result<Option<Decimal>> {
     if text.is_empty() {
         return Ok(None);
     }
-    Decimal::from_str(text)
+    crate::model::parse_decimal(text)
         .map(Some)
-        .map_err(|_| Error::invalid_request(field, format!("`{text}` is not a decimal number")))
+        .ok_or_else(|| Error::invalid_request(field, format!("`{text}` is not a decimal number")))
 }
 
 fn parse_date(text: &str) -> Result<Option<DateTime<FixedOffset>>> {

@@ -31,7 +31,7 @@ pub struct LineItem {
     /// Weight of one unit.
     pub weight: Weight,
     /// Price of one unit, in the order's currency.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::model::decimal_str")]
     pub price: Decimal,
     /// Digital lines are not shipped.
     #[serde(default)]

@@ -5,17 +5,12 @@
 //! types, so the JSON we write always carries decimal strings while hand-written configs and
 //! BigCommerce exports (which mix strings and numbers) still load.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
 
 /// Parses decimal text as written, accepting scientific notation (`1e3`) as well.
 pub(crate) fn parse(text: &str) -> Option<Decimal> {
-    let text = text.trim();
-    Decimal::from_str(text)
-        .ok()
-        .or_else(|| Decimal::from_scientific(text).ok())
+    crate::model::parse_decimal_or_scientific(text)
 }
 
 /// Reads a JSON/TOML value as a decimal; `None` for null or an empty string.
