@@ -400,17 +400,11 @@ impl Sender {
                 limiter.acquire(Some(deadline)).await?;
             }
             let token = token().await?;
-            let mut request = request.clone();
-            if let Some(t) = &token {
-                request
-                    .headers
-                    .push(("Authorization".into(), format!("Bearer {}", t.expose())));
-            }
             let remaining = deadline.saturating_duration_since(Instant::now());
             let started = Instant::now();
             let outcome = self
                 .driver
-                .send(&request, self.attempt_timeout.min(remaining))
+                .send_authorized(request, token.as_ref(), self.attempt_timeout.min(remaining))
                 .await;
             let latency_ms = started.elapsed().as_millis() as u64;
             let span = tracing::Span::current();

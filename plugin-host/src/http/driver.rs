@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shipmux_core::{Error, ErrorKind, HttpRequest, HttpResponse, Method, Result};
+use shipmux_core::{Error, ErrorKind, HttpRequest, HttpResponse, Method, Result, Secret};
 
 use super::token::TokenCache;
 
@@ -97,7 +97,18 @@ impl HttpDriver {
     /// retryable `unavailable` / `timeout` errors; any HTTP status is a response (mapping
     /// statuses is the caller's job). Errors never contain the query string or headers.
     pub async fn send(&self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse> {
-        match tokio::time::timeout(timeout, self.send_inner(request)).await {
+        self.send_authorized(request, None, timeout).await
+    }
+
+    /// [`send`](Self::send) with `Authorization: Bearer <token>` added when `bearer` is given
+    /// (marked sensitive), without copying the request to add it.
+    pub async fn send_authorized(
+        &self,
+        request: &HttpRequest,
+        bearer: Option<&Secret>,
+        timeout: Duration,
+    ) -> Result<HttpResponse> {
+        match tokio::time::timeout(timeout, self.send_inner(request, bearer)).await {
             Ok(result) => result,
             Err(_) => Err(Error::timeout(format!(
                 "no answer from {} within {} ms",
@@ -107,7 +118,11 @@ impl HttpDriver {
         }
     }
 
-    async fn send_inner(&self, request: &HttpRequest) -> Result<HttpResponse> {
+    async fn send_inner(
+        &self,
+        request: &HttpRequest,
+        bearer: Option<&Secret>,
+    ) -> Result<HttpResponse> {
         let method = match request.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -144,6 +159,19 @@ impl HttpDriver {
                 }
             }
         }
+        if let Some(token) = bearer {
+            let mut v =
+                reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| {
+                        Error::new(
+                            ErrorKind::InvalidRequest,
+                            "the protocol built an invalid header",
+                        )
+                        .retryable(false)
+                    })?;
+            v.set_sensitive(true);
+            builder = builder.header(reqwest::header::AUTHORIZATION, v);
+        }
         if !request.body.is_empty() {
             builder = builder.body(request.body.clone());
         }
@@ -172,10 +200,11 @@ impl HttpDriver {
                 ),
             )
         };
-        if response.content_length().is_some_and(|n| n > cap as u64) {
+        let announced = response.content_length();
+        if announced.is_some_and(|n| n > cap as u64) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
         while let Some(chunk) = response
             .chunk()
             .await
