@@ -289,13 +289,16 @@ impl Config {
             Error::config(format!("cannot read config file {}: {e}", path.display()))
         })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Config::from_toml(&text, base)
+        Config::from_toml(&text, base).map_err(|mut e| {
+            e.message = format!("config file {}: {}", path.display(), e.message);
+            e
+        })
     }
 
     /// Parses config text; relative paths resolve against `base_dir`.
     pub fn from_toml(text: &str, base_dir: impl Into<PathBuf>) -> Result<Config> {
         let mut config: Config =
-            toml::from_str(text).map_err(|e| Error::config(format!("config: {e}")))?;
+            toml::from_str(text).map_err(|e| Error::config(format!("invalid TOML: {e}")))?;
         config.base_dir = base_dir.into();
         for id in config.carriers.keys() {
             CarrierId::new(id)
@@ -355,8 +358,10 @@ impl Config {
             (Some(_), Some(_)) => Err(Error::config(
                 "rules: give either `file` or `bigcommerce_zones`, not both",
             )),
-            (Some(file), None) => serde_json::from_str(&read(file)?)
-                .map_err(|e| Error::config(format!("rules.file: {e}"))),
+            (Some(file), None) => serde_json::from_str(&read(file)?).map_err(|e| {
+                let shown = self.resolve_path(file);
+                Error::config(format!("rules.file {}: {e}", shown.display()))
+            }),
             (None, Some(zones)) => {
                 let unit = match rules.weight_unit.as_deref() {
                     None => WeightUnit::Lb,

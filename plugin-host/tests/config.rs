@@ -143,3 +143,14 @@ async fn a_host_is_built_with_rules_from_a_file() {
     assert_eq!(host.registry().len(), 2);
     assert_eq!(host.cache().options().capacity, 500);
 }
+
+#[test]
+fn a_bad_config_file_is_named_in_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shipmux.toml");
+    std::fs::write(&path, "[host\nquote_deadline_ms = 5").unwrap();
+    let e = shipmux_host::Config::load(&path).unwrap_err();
+    assert_eq!(e.kind, shipmux_core::ErrorKind::Config, "{e}");
+    assert!(e.message.contains("shipmux.toml"), "{e}");
+    assert!(!e.to_string().contains("config: config:"), "{e}");
+}
