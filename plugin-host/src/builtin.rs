@@ -10,6 +10,7 @@ use shipmux_core::{Carrier, CarrierProtocol, Error, Result};
 use crate::config::{CallSettings, Config, resolve_env};
 use crate::host::Host;
 use crate::http::{HttpCarrier, HttpCarrierOptions, HttpDriver};
+use crate::layers::{Layer, ShipFromLayer};
 use crate::plugin::Plugin;
 use crate::registry::Registry;
 use crate::resilience::{RateLimit, RetryPolicy};
@@ -65,6 +66,20 @@ fn driven<P: CarrierProtocol>(
     Arc::new(HttpCarrier::with_options(protocol, driver.clone(), options))
 }
 
+/// `carrier` shipping from the account's own warehouse when the section names one.
+fn shipping_from(
+    carrier: Arc<dyn Carrier>,
+    section: &str,
+    call: &CallSettings,
+) -> Result<Arc<dyn Carrier>> {
+    let Some(origin) = &call.ship_from else {
+        return Ok(carrier);
+    };
+    let layer = ShipFromLayer::new(origin.clone())
+        .map_err(|e| Error::config(format!("{section}.{}", e.message)))?;
+    Ok(layer.layer(carrier))
+}
+
 /// A built-in carrier of `kind` from its (env-resolved) config JSON.
 pub fn builtin_carrier(
     kind: &str,
@@ -75,7 +90,7 @@ pub fn builtin_carrier(
 ) -> Result<Arc<dyn Carrier>> {
     let o = options(call, kind);
     let named = |e: Error| Error::config(format!("{section}: {}", e.message));
-    Ok(match kind {
+    let carrier = match kind {
         shipmux_ups::CARRIER_ID => driven(
             shipmux_ups::UpsProtocol::new(config_of(section, json)?).map_err(named)?,
             driver,
@@ -103,7 +118,8 @@ pub fn builtin_carrier(
                 BUILTIN_KINDS.join(", ")
             )));
         }
-    })
+    };
+    shipping_from(carrier, section, call)
 }
 
 /// Every enabled carrier and plugin of `config`, reading credentials with `lookup`
@@ -132,12 +148,13 @@ pub fn registry_from_config(
         let call = CallSettings {
             rate_limit: plugin.rate_limit,
             timeout_ms: plugin.timeout_ms,
+            ship_from: plugin.ship_from.clone(),
             ..CallSettings::default()
         };
         let kind = protocol.info().id.as_str().to_string();
         let carrier =
             HttpCarrier::from_arc_with_options(protocol, driver.clone(), options(&call, &kind));
-        registry.register(Arc::new(carrier))?;
+        registry.register(shipping_from(Arc::new(carrier), &name, &call)?)?;
     }
     Ok(registry)
 }

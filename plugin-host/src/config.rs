@@ -25,6 +25,7 @@
 //! [[plugins]]
 //! path = "target/release/libshipmux_canadapost.so"
 //! rate_limit = "5/s"
+//! ship_from = { country = "CA", postal_code = "K1G 3H7" }  # this account's own warehouse
 //! config = { username_env = "CANADAPOST_USERNAME", password_env = "CANADAPOST_PASSWORD" }
 //!
 //! [rules]
@@ -46,7 +47,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use shipmux_core::rules::{BigCommerceImport, ZoneMatcher};
-use shipmux_core::{CarrierId, Error, Result, WeightUnit};
+use shipmux_core::{Address, CarrierId, Error, Result, WeightUnit};
 
 use crate::cache::CacheOptions;
 use crate::fanout::Stragglers;
@@ -147,6 +148,10 @@ pub struct CallSettings {
     /// Attempts per request including the first.
     #[serde(default)]
     pub max_attempts: Option<u32>,
+    /// The account's own origin (a warehouse): every quote ships from it instead of the
+    /// request's origin (see [`crate::layers::ShipFromLayer`]).
+    #[serde(default)]
+    pub ship_from: Option<Address>,
 }
 
 /// `[carriers.<id>]`: host settings plus the carrier's own fields.
@@ -181,6 +186,9 @@ pub struct CallSettingsFlat {
     /// See [`CallSettings::max_attempts`].
     #[serde(default)]
     pub max_attempts: Option<u32>,
+    /// See [`CallSettings::ship_from`].
+    #[serde(default)]
+    pub ship_from: Option<Address>,
 }
 
 impl From<&CallSettingsFlat> for CallSettings {
@@ -190,6 +198,7 @@ impl From<&CallSettingsFlat> for CallSettings {
             timeout_ms: f.timeout_ms,
             attempt_timeout_ms: f.attempt_timeout_ms,
             max_attempts: f.max_attempts,
+            ship_from: f.ship_from.clone(),
         }
     }
 }
@@ -213,6 +222,9 @@ pub struct PluginSection {
     /// Deadline of a whole call, in milliseconds.
     #[serde(default)]
     pub timeout_ms: Option<u64>,
+    /// The plugin account's own origin (see [`CallSettings::ship_from`]).
+    #[serde(default)]
+    pub ship_from: Option<Address>,
 }
 
 /// `[rules]`: where zones and methods come from.
@@ -277,6 +289,7 @@ impl fmt::Debug for PluginSection {
             .field("config", &RedactedTable(&self.config))
             .field("rate_limit", &self.rate_limit)
             .field("timeout_ms", &self.timeout_ms)
+            .field("ship_from", &self.ship_from)
             .finish()
     }
 }

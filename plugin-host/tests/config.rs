@@ -154,3 +154,34 @@ fn a_bad_config_file_is_named_in_its_error() {
     assert!(e.message.contains("shipmux.toml"), "{e}");
     assert!(!e.to_string().contains("config: config:"), "{e}");
 }
+
+#[test]
+fn a_carrier_account_may_ship_from_its_own_warehouse() {
+    let mut text = CONFIG.to_string();
+    text = text.replace(
+        "timeout_ms = 4000\n",
+        "timeout_ms = 4000\nship_from = { country = \"CA\", postal_code = \"K1G 3H7\", city = \"Ottawa\" }\n",
+    );
+    let config = Config::from_toml(&text, "/nowhere").unwrap();
+    let ups = &config.carriers["ups"];
+    let origin = ups.call.ship_from.as_ref().expect("ship_from is read");
+    assert_eq!(
+        (origin.country.as_str(), origin.postal_code.as_deref()),
+        ("CA", Some("K1G 3H7"))
+    );
+    assert!(
+        !ups.settings.contains_key("ship_from"),
+        "not passed on to the carrier's own config"
+    );
+    registry_from_config(&config, &HttpDriver::new().unwrap(), &lookup).unwrap();
+
+    let bad = text.replace("K1G 3H7", "90210");
+    let config = Config::from_toml(&bad, "/nowhere").unwrap();
+    let err = registry_from_config(&config, &HttpDriver::new().unwrap(), &lookup).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Config);
+    assert!(
+        err.message
+            .contains("carriers.ups.ship_from.postal_code: `90210` is not a valid CA postal code"),
+        "{err}"
+    );
+}

@@ -7,7 +7,8 @@
 //! fan-out goes both ways across the border, and in each direction the one carrier that
 //! cannot serve it must answer exactly that (`invalid_request` on `origin.country`, asked
 //! without a network call) while the other three answer rates; over the two directions every
-//! carrier quotes.
+//! carrier quotes. A merchant who ships Canada Post parcels from a Canadian warehouse says so
+//! in the account's `ship_from`: then one fan-out gets rates from all four with no error.
 
 mod plugin_support;
 
@@ -23,6 +24,7 @@ use shipmux_core::{
     Address, Carrier, CarrierId, Dimensions, Error, ErrorKind, LengthUnit, Money, Parcel,
     RateRequest, Weight,
 };
+use shipmux_host::layers::{Layer, ShipFromLayer};
 use shipmux_host::plugin::Plugin;
 use shipmux_host::{Host, HostOptions, HttpCarrier, HttpDriver, Registry};
 use shipmux_sandbox::{Sandbox, SandboxOptions};
@@ -33,7 +35,7 @@ struct Fleet {
     _sandboxes: Vec<Sandbox>,
 }
 
-async fn fleet(rules: Option<&str>) -> Fleet {
+async fn fleet(rules: Option<&str>, canadapost_ships_from: Option<Address>) -> Fleet {
     let (ups, fedex, usps, canadapost) = tokio::join!(
         shipmux_ups::sandbox::start(SandboxOptions::default()),
         shipmux_fedex::sandbox::start(SandboxOptions::default()),
@@ -79,11 +81,18 @@ async fn fleet(rules: Option<&str>) -> Fleet {
             "customer_number": "2004381", "base_url": canadapost.base_url(),
         }))
         .expect("the Canada Post plugin instantiates");
+    let mut canadapost_carrier: Arc<dyn Carrier> =
+        Arc::new(HttpCarrier::new(canadapost_protocol, driver()));
+    if let Some(warehouse) = canadapost_ships_from {
+        canadapost_carrier = ShipFromLayer::new(warehouse)
+            .expect("a warehouse in Canada")
+            .layer(canadapost_carrier);
+    }
     let carriers: [Arc<dyn Carrier>; 4] = [
         Arc::new(HttpCarrier::new(ups_protocol, driver())),
         Arc::new(HttpCarrier::new(fedex_protocol, driver())),
         Arc::new(HttpCarrier::new(usps_protocol, driver())),
-        Arc::new(HttpCarrier::new(canadapost_protocol, driver())),
+        canadapost_carrier,
     ];
     for carrier in carriers {
         registry.register(carrier).expect("distinct carrier ids");
@@ -135,7 +144,7 @@ fn assert_refuses_origin(result: Option<&Result<Vec<shipmux_core::Rate>, Error>>
 
 #[tokio::test]
 async fn one_fan_out_asks_all_four_and_every_carrier_quotes_across_the_border() {
-    let fleet = fleet(None).await;
+    let fleet = fleet(None, None).await;
     let mut quoted: Vec<CarrierId> = Vec::new();
     for (origin, destination, cannot) in [
         (ottawa(), new_york(), "usps"),
@@ -175,6 +184,39 @@ async fn one_fan_out_asks_all_four_and_every_carrier_quotes_across_the_border() 
     );
 }
 
+#[tokio::test]
+async fn with_canada_post_shipping_from_its_own_warehouse_one_fan_out_gets_all_four() {
+    let fleet = fleet(None, Some(ottawa())).await;
+    let toronto = Address::new("CA", "M5V 3L9").with_region("ON");
+    let request = RateRequest::new(new_york(), toronto, vec![parcel()]).unwrap();
+    let answer = fleet.host.quote(&request).await.expect("a valid request");
+    assert_eq!(answer.carriers.len(), 4, "all four were asked");
+    assert_eq!(
+        answer.errors().count(),
+        0,
+        "no carrier fails: {:?}",
+        answer.errors().collect::<Vec<_>>()
+    );
+    for carrier in ["ups", "fedex", "usps", "canadapost"] {
+        let Some(Ok(rates)) = answer.get(&id(carrier)) else {
+            panic!("{carrier} must quote, got {:?}", answer.get(&id(carrier)))
+        };
+        assert!(!rates.is_empty(), "{carrier} quoted no service");
+        for rate in rates {
+            assert_eq!(rate.carrier.as_str(), carrier);
+            assert!(rate.total.amount > Decimal::ZERO, "{rate:?}");
+        }
+    }
+    // Canada Post priced a domestic parcel (in Canadian dollars), the others an export from
+    // New York (in US dollars).
+    let currency = |c: &str| match answer.get(&id(c)) {
+        Some(Ok(rates)) => rates[0].total.currency.to_string(),
+        _ => unreachable!(),
+    };
+    assert_eq!(currency("canadapost"), "CAD");
+    assert_eq!(currency("usps"), "USD");
+}
+
 /// Canada and the US as zones, each offering a real-time method of every carrier.
 const RULES: &str = r#"{"zones": [
   {"id": "us", "name": "United States", "type": "country", "locations": [{"country": "US"}],
@@ -211,7 +253,7 @@ fn checkout(origin: &Address, destination: &Address, currency: &str) -> Checkout
 
 #[tokio::test]
 async fn a_checkout_zone_with_real_time_methods_of_all_four() {
-    let fleet = fleet(Some(RULES)).await;
+    let fleet = fleet(Some(RULES), None).await;
     for (origin, destination, currency, cannot) in [
         (ottawa(), new_york(), "CAD", "usps"),
         (new_york(), ottawa(), "USD", "canadapost"),

@@ -8,6 +8,9 @@
 //! Timeout → Retry → CircuitBreaker → RateLimit → ConcurrencyLimit → (Chaos) → carrier
 //! ```
 //!
+//! [`ShipFromLayer`] is not about calls but about the shipment: it gives one carrier account
+//! an origin of its own (a warehouse), and can sit anywhere in the stack.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use std::time::Duration;
@@ -30,6 +33,7 @@ mod chaos;
 mod concurrency;
 mod rate_limit;
 mod retry;
+mod ship_from;
 mod timeout;
 
 use std::sync::Arc;
@@ -41,6 +45,7 @@ pub use chaos::ChaosLayer;
 pub use concurrency::ConcurrencyLimitLayer;
 pub use rate_limit::RateLimitLayer;
 pub use retry::RetryLayer;
+pub use ship_from::ShipFromLayer;
 pub use timeout::TimeoutLayer;
 
 /// Something that wraps a carrier in another carrier.
