@@ -56,7 +56,7 @@ impl Default for SandboxOptions {
 }
 
 impl SandboxOptions {
-    /// Adds `fixed` plus a uniform random `0..=jitter` to every request.
+    /// Answers every request `fixed` plus a uniform random `0..=jitter` after it arrived.
     pub fn with_latency(mut self, fixed: Duration, jitter: Duration) -> Self {
         self.latency = Latency { fixed, jitter };
         self
@@ -105,7 +105,9 @@ impl SandboxOptions {
     }
 }
 
-/// Delay added to each request: `fixed` plus a uniform random `0..=jitter`.
+/// A carrier's response time: each answer leaves `fixed` plus a uniform random `0..=jitter`
+/// after its request arrived. The simulator's own work happens within that time (a real
+/// carrier's latency includes its work too); only work longer than the delay makes it later.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Latency {
     /// Always added.

@@ -254,7 +254,7 @@ async fn count_unmatched(
     response
 }
 
-/// Route layer on every carrier route: count, delay, then maybe fault.
+/// Route layer on every carrier route: count, then answer after the delay — or fault.
 async fn carrier_route_layer(
     State(shared): State<Arc<Shared>>,
     request: Request,
@@ -271,12 +271,16 @@ async fn carrier_route_layer(
     let endpoint = format!("{} {}", request.method(), pattern);
     shared.counters.request(&endpoint);
     let (delay, fault) = shared.decider().decide(request.uri().path());
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
+    // The latency is the time from the request's arrival to its answer, as a real carrier's
+    // response time includes its own work: the handler runs first, then the answer waits for
+    // what is left of the delay.
+    let answer_at = tokio::time::Instant::now() + delay;
     let Some(fault) = fault else {
-        return next.run(request).await;
+        let response = next.run(request).await;
+        tokio::time::sleep_until(answer_at).await;
+        return response;
     };
+    tokio::time::sleep_until(answer_at).await;
     shared.counters.fault(&endpoint, fault.name());
     tracing::debug!(endpoint, fault = fault.name(), "sandbox fault");
     let conn = request

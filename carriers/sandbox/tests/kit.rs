@@ -413,3 +413,66 @@ async fn a_dropped_sandbox_stops_listening() {
     sandbox.shutdown().await;
     assert!(client().get(&url).send().await.is_err());
 }
+
+/// A sandbox whose one route tells the test when the carrier's work starts.
+async fn start_with_work_signal(
+    options: SandboxOptions,
+) -> (Sandbox, tokio::sync::mpsc::Receiver<()>) {
+    let (started, work) = tokio::sync::mpsc::channel(4);
+    let route = Router::new().route(
+        "/api/work",
+        post(move || {
+            let started = started.clone();
+            async move {
+                let _ = started.send(()).await;
+                "done"
+            }
+        }),
+    );
+    let sandbox = Sandbox::builder(options)
+        .serve(route)
+        .await
+        .expect("sandbox starts");
+    (sandbox, work)
+}
+
+#[tokio::test]
+async fn latency_is_the_response_time_and_the_work_happens_inside_it() {
+    // A minute of latency: the carrier's work must still start as soon as the request
+    // arrives (it used to wait for the whole delay first, adding its work on top).
+    let (sandbox, mut work) = start_with_work_signal(
+        SandboxOptions::default().with_latency(Duration::from_secs(60), Duration::ZERO),
+    )
+    .await;
+    let url = format!("{}/api/work", sandbox.base_url());
+    let request = tokio::spawn(async move { client().post(url).send().await });
+    tokio::time::timeout(Duration::from_secs(30), work.recv())
+        .await
+        .expect("the work starts while the answer waits for the latency")
+        .expect("the route ran");
+    assert!(
+        !request.is_finished(),
+        "no answer before the latency is over"
+    );
+    request.abort();
+}
+
+#[tokio::test]
+async fn no_answer_leaves_before_the_latency() {
+    let latency = Duration::from_millis(300);
+    let (sandbox, _work) =
+        start_with_work_signal(SandboxOptions::default().with_latency(latency, Duration::ZERO))
+            .await;
+    let sent = std::time::Instant::now();
+    let answer = client()
+        .post(format!("{}/api/work", sandbox.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.text().await.unwrap(), "done");
+    assert!(
+        sent.elapsed() >= latency,
+        "answered after {:?}",
+        sent.elapsed()
+    );
+}

@@ -202,7 +202,7 @@ pub fn weight_unit(s: &str) -> Result<WeightUnit, String> {
 /// How the simulators behave: shared by `sandbox` and `loadtest`.
 #[derive(Clone, Debug, Default, Args)]
 pub struct SimulationArgs {
-    /// Latency added to every carrier request, in milliseconds.
+    /// Each carrier answers this many milliseconds after a request arrives (its response time).
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency: u64,
     /// Up to this much more latency at random, in milliseconds.
