@@ -24,6 +24,8 @@ use axum::routing::{get, post};
 use serde_json::json;
 use shipmux_sandbox::{BearerRejection, Router, Sandbox, SandboxOptions};
 
+#[doc(hidden)]
+pub use rating::answer_rate;
 pub use tracking::is_valid_1z;
 
 /// Starts the UPS simulator on `127.0.0.1` (the port in `options`, or one the OS picks).

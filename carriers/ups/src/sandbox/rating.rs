@@ -49,7 +49,24 @@ pub(crate) async fn rate(
     Query(query): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Response {
-    if !VERSIONS.contains(&version.as_str()) {
+    answer_rate(
+        &version,
+        &option,
+        query.get("additionalinfo").map(String::as_str),
+        &body,
+    )
+}
+
+/// The whole answer to `POST /api/rating/{version}/{option}?additionalinfo=…` with `body`,
+/// once the bearer token has been accepted (public for the benchmark).
+#[doc(hidden)]
+pub fn answer_rate(
+    version: &str,
+    option: &str,
+    additional_info: Option<&str>,
+    body: &[u8],
+) -> Response {
+    if !VERSIONS.contains(&version) {
         return bad("111001", &format!("Invalid version: {version}")).into_response();
     }
     let option_lc = option.to_ascii_lowercase();
@@ -60,18 +77,16 @@ pub(crate) async fn rate(
         "shoptimeintransit" => (true, true),
         _ => return bad("111002", &format!("Invalid request option: {option}")).into_response(),
     };
-    let time_in_transit = option_tnt
-        || query
-            .get("additionalinfo")
-            .is_some_and(|v| v.eq_ignore_ascii_case("timeintransit"));
+    let time_in_transit =
+        option_tnt || additional_info.is_some_and(|v| v.eq_ignore_ascii_case("timeintransit"));
     // Like UPS's JSON reader, take the first JSON value and ignore anything after it.
-    let parsed = serde_json::Deserializer::from_slice(&body)
+    let parsed = serde_json::Deserializer::from_slice(body)
         .into_iter::<Value>()
         .next();
     let Some(Ok(document)) = parsed else {
         return bad("111003", "The request body is not valid JSON.").into_response();
     };
-    match answer(&document, &version, shop, time_in_transit) {
+    match answer(&document, version, shop, time_in_transit) {
         Ok(response) => Json(response).into_response(),
         Err(refusal) => refusal.into_response(),
     }
