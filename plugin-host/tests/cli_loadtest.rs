@@ -67,3 +67,44 @@ fn a_short_load_test_reports_every_field_and_no_errors() {
         "{svg}"
     );
 }
+
+/// `--rate-limit` for a `--duration`: the carrier never sees more calls than the limit allows
+/// in that time, every caller gets its permit in turn (none starves into a timeout), and the
+/// quotes still queued when the time is up are cancelled and reported, not finished late.
+#[test]
+fn a_rate_limited_run_stays_inside_the_limit_for_its_duration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("report.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_shipmux"))
+        .args([
+            "loadtest",
+            "--duration",
+            "1",
+            "--concurrency",
+            "16",
+            "--carriers",
+            "ups",
+            "--rate-limit",
+            "ups=20/s",
+            "--cache",
+            "off",
+            "--distinct",
+            "1000000",
+            "--json",
+        ])
+        .arg(&report)
+        .output()
+        .expect("the shipmux binary runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    // 20/s with its default burst of 2: at most 2 + 20 calls in one second.
+    let calls = v["upstream_calls"]["ups"].as_u64().unwrap();
+    assert!(calls <= 22, "{calls} UPS calls in 1 s at 20/s: {v}");
+    assert!(calls >= 1, "the limit still lets calls through: {v}");
+    assert_eq!(v["errors"], serde_json::json!({}), "no caller starved: {v}");
+    assert!(
+        v["cancelled_at_end"].as_u64().unwrap() > 0,
+        "16 callers at 20/s leave some waiting at the end: {v}"
+    );
+}

@@ -4,6 +4,9 @@
 use std::fmt;
 use std::num::NonZeroU32;
 use std::str::FromStr;
+#[cfg(test)]
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use governor::clock::Clock;
@@ -149,10 +152,18 @@ impl Clock for TokioClock {
 
 /// One carrier account's rate limiter. Shared (in an `Arc`) by everything that calls that
 /// account, so the account's limit holds however many carriers or layers use it.
+///
+/// Callers that must wait are served in arrival order (a FIFO queue in front of the
+/// limiter): without it, every waiter wakes when it computed a permit would be free, all race
+/// for it, and an unlucky caller can lose that race for seconds.
 pub struct AccountLimiter {
     limit: RateLimit,
     clock: TokioClock,
     limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>,
+    /// Held by the caller whose turn it is; tokio's mutex queues the others fairly.
+    turn: tokio::sync::Mutex<()>,
+    /// Callers queued or holding the turn.
+    waiting: AtomicUsize,
 }
 
 impl fmt::Debug for AccountLimiter {
@@ -173,6 +184,8 @@ impl AccountLimiter {
             limit,
             limiter: RateLimiter::direct_with_clock(limit.quota(), clock.clone()),
             clock,
+            turn: tokio::sync::Mutex::new(()),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -182,8 +195,27 @@ impl AccountLimiter {
     }
 
     /// Waits for a permit, but not past `deadline`: a call that cannot get one in time gets a
-    /// `rate_limited` error at once (with the wait it would have needed), not a late permit.
+    /// `rate_limited` error — at once when the permits it would need are already spoken for,
+    /// not a late permit. Waiting callers get their permits in arrival order.
     pub async fn acquire(&self, deadline: Option<Instant>) -> Result<(), Error> {
+        let _in_line = InLine::join(&self.waiting);
+        let ahead = self.waiting.load(Ordering::Relaxed) - 1;
+        if ahead == 0 && self.limiter.check().is_ok() {
+            return Ok(());
+        }
+        // The queue ahead needs about one emission interval per caller.
+        let queue_wait = self.interval().saturating_mul(ahead as u32);
+        if let Some(deadline) = deadline
+            && Instant::now() + queue_wait > deadline
+        {
+            return Err(self.refusal(queue_wait));
+        }
+        let _turn = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, self.turn.lock())
+                .await
+                .map_err(|_| self.refusal(self.interval()))?,
+            None => self.turn.lock().await,
+        };
         loop {
             let wait = match self.limiter.check() {
                 Ok(()) => return Ok(()),
@@ -192,17 +224,43 @@ impl AccountLimiter {
             if let Some(deadline) = deadline
                 && Instant::now() + wait > deadline
             {
-                return Err(Error::new(
-                    ErrorKind::RateLimited,
-                    format!(
-                        "local rate limit {} reached; no permit before the deadline",
-                        self.limit
-                    ),
-                )
-                .with_retry_after(Some(wait)));
+                return Err(self.refusal(wait));
             }
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// The time between two permits at the sustained rate.
+    fn interval(&self) -> Duration {
+        self.limit.per / self.limit.requests.max(1)
+    }
+
+    fn refusal(&self, wait: Duration) -> Error {
+        Error::new(
+            ErrorKind::RateLimited,
+            format!(
+                "local rate limit {} reached; no permit before the deadline",
+                self.limit
+            ),
+        )
+        .with_retry_after(Some(wait))
+    }
+}
+
+/// A caller counted in [`AccountLimiter::waiting`] for as long as it lives (also when its
+/// future is dropped while it waits).
+struct InLine<'a>(&'a AtomicUsize);
+
+impl<'a> InLine<'a> {
+    fn join(waiting: &'a AtomicUsize) -> Self {
+        waiting.fetch_add(1, Ordering::Relaxed);
+        InLine(waiting)
+    }
+}
+
+impl Drop for InLine<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -252,5 +310,33 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(start.elapsed(), Duration::from_millis(500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiters_get_their_permits_in_turn_and_none_starves() {
+        // 10/s, no burst: 40 callers at once need 4 s between them. Each must be served in
+        // about its turn — none may wait much longer than the whole queue takes.
+        let l = Arc::new(AccountLimiter::new(RateLimit::per_second(10).burst(1)));
+        let start = Instant::now();
+        let waiters: Vec<_> = (0..40)
+            .map(|_| {
+                let l = l.clone();
+                tokio::spawn(async move {
+                    l.acquire(Some(start + Duration::from_secs(30)))
+                        .await
+                        .unwrap();
+                    start.elapsed()
+                })
+            })
+            .collect();
+        let mut waits = Vec::new();
+        for w in waiters {
+            waits.push(w.await.unwrap());
+        }
+        let longest = waits.iter().max().unwrap();
+        assert!(
+            *longest <= Duration::from_millis(4000),
+            "a caller waited {longest:?} for a permit 40 callers at 10/s can all have by 3.9 s"
+        );
     }
 }

@@ -227,6 +227,8 @@ struct Run {
     elapsed: Duration,
     cpu_s: Option<f64>,
     samples: Vec<Sample>,
+    /// Quotes still running when `--duration` ended, cancelled and not counted.
+    cancelled_at_end: u64,
 }
 
 /// Runs `concurrency` workers until the quotes are done or the time is up, sampling
@@ -241,6 +243,7 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
     let bar = progress_bar(total, until);
     let next = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicU64::new(0));
+    let cancelled = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let distinct = u64::from(args.distinct);
     let cpu_before = process::cpu_seconds();
@@ -283,6 +286,7 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
     let workers: Vec<_> = (0..args.concurrency)
         .map(|w| {
             let (host, next, done) = (host.clone(), next.clone(), done.clone());
+            let cancelled = cancelled.clone();
             let shards = shards.clone();
             tokio::spawn(async move {
                 let shard = &shards[w as usize % shards.len()];
@@ -306,7 +310,23 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
                         }
                     };
                     let t = Instant::now();
-                    let answer = host.quote_checkout(&checkout).await;
+                    // With `--duration`, the run ends at its end: a quote still waiting then
+                    // (e.g. for a rate-limit permit) is cancelled, not finished afterwards.
+                    let answer = match until {
+                        Some(until) if total.is_none() => {
+                            let end = tokio::time::Instant::from_std(started + until);
+                            match tokio::time::timeout_at(end, host.quote_checkout(&checkout))
+                                .await
+                            {
+                                Ok(answer) => answer,
+                                Err(_) => {
+                                    cancelled.fetch_add(1, Ordering::Relaxed);
+                                    break;
+                                }
+                            }
+                        }
+                        _ => host.quote_checkout(&checkout).await,
+                    };
                     let micros = t.elapsed().as_micros() as u64;
                     shard
                         .lock()
@@ -343,6 +363,7 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
         elapsed,
         cpu_s,
         samples,
+        cancelled_at_end: cancelled.load(Ordering::Relaxed),
     }
 }
 
@@ -450,6 +471,7 @@ fn report(
         },
         errors: run.tally.errors.clone(),
         complete_quotes: run.tally.complete,
+        cancelled_at_end: run.cancelled_at_end,
         samples: run.samples,
         settings: Settings {
             carriers: carriers.iter().map(ToString::to_string).collect(),

@@ -78,6 +78,9 @@ pub struct Report {
     pub errors: ErrorCounts,
     /// Quotes in which every carrier answered.
     pub complete_quotes: u64,
+    /// With `--duration`: quotes still running when the time was up, cancelled then and not
+    /// counted in `quotes` (their carrier calls stop with them).
+    pub cancelled_at_end: u64,
     pub samples: Vec<Sample>,
     pub settings: Settings,
 }
@@ -127,6 +130,12 @@ impl Report {
             "cache         {} hits, {} misses, {} coalesced\n",
             self.cache.hits, self.cache.misses, self.cache.coalesced
         ));
+        if self.cancelled_at_end > 0 {
+            s.push_str(&format!(
+                "cancelled     {} quotes still running when the time was up\n",
+                self.cancelled_at_end
+            ));
+        }
         if self.errors.is_empty() {
             s.push_str("errors        none\n");
         } else {
