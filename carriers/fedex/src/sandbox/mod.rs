@@ -47,6 +47,7 @@ use axum::routing::post;
 use shipmux_sandbox::{BearerRejection, Router, Sandbox, SandboxOptions, TokenStore};
 
 pub use limits::TokenThrottle;
+pub use rate::answer as answer_rate_quote;
 pub use track::is_known as knows_tracking_number;
 
 use limits::{TokenGuard, TransactionWindow};

@@ -18,14 +18,21 @@ use super::services::{self, LaneFacts, Service};
 use crate::codes;
 use crate::json::number;
 
-/// Answers a quote request.
+/// The axum handler of the rate path.
 pub async fn quote(headers: HeaderMap, body: Bytes) -> Response {
-    let customer = reply::customer_transaction_id(&headers);
+    answer(&headers, &body)
+}
+
+/// What the rate path answers to these headers and this body, without HTTP: FedEx's status
+/// and body (the bearer check and the project window come before it, in the router). Public
+/// so benchmarks can measure the simulator's own work.
+pub fn answer(headers: &HeaderMap, body: &[u8]) -> Response {
+    let customer = reply::customer_transaction_id(headers);
     let customer = customer.as_deref();
-    if !reply::is_json(&headers) {
+    if !reply::is_json(headers) {
         return reply::invalid_input(customer);
     }
-    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+    let Ok(body) = serde_json::from_slice::<Value>(body) else {
         return reply::invalid_input(customer);
     };
     let request = match rate_request::read(&body) {
