@@ -1,17 +1,20 @@
 //! Rate quotes: `POST /rate/v1/rates/quotes` (CONTRACTS.md §2.3), read per NORMALIZATION.md §2.
 
+mod reply;
+mod request_body;
+
 use rust_decimal::Decimal;
-use serde::Deserialize;
-use serde_json::{Value, json};
 use shipmux_core::{
     Charge, ChargeKind, Currency, Error, HttpRequest, HttpResponse, LengthUnit, Money, Parcel,
     Rate, RateRequest, WeightUnit,
 };
 
+use self::reply::{RateReply, RateReplyDetail, RatedShipmentDetail};
+use self::request_body as wire;
 use crate::codes;
 use crate::config::FedexConfig;
-use crate::error::{self, Call, ErrorItem};
-use crate::json::{Dec, date_part, null_as_default, number, text, weight};
+use crate::error::{self, Call};
+use crate::json::{Dec, date_part, text, weight};
 
 /// The rate path.
 pub const RATE_PATH: &str = "/rate/v1/rates/quotes";
@@ -48,195 +51,92 @@ pub fn build_rate(config: &FedexConfig, request: &RateRequest) -> Result<HttpReq
         .enumerate()
         .map(|(i, parcel)| line_item(i, parcel, metric))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut shipment = json!({
-        "shipper": {"address": address(&request.origin)},
-        "recipient": {"address": address(&request.destination)},
-        "pickupType": config.pickup_type,
-        "packagingType": config.packaging_type,
-        "rateRequestType": ["ACCOUNT", "LIST"],
-        "totalPackageCount": items.len(),
-        "requestedPackageLineItems": items,
-    });
-    if let Some([service]) = request.services.as_deref() {
-        shipment["serviceType"] = Value::String(service.trim().to_string());
-    }
-    if let Some(date) = request.ship_date {
-        shipment["shipDateStamp"] = Value::String(date.format("%Y-%m-%d").to_string());
-    }
-    let body = json!({
-        "accountNumber": {"value": config.account_number.trim()},
-        "rateRequestControlParameters": {"returnTransitTimes": true},
-        "requestedShipment": shipment,
-    });
+    let service_type = match request.services.as_deref() {
+        Some([service]) => Some(service.trim()),
+        _ => None,
+    };
+    let body = wire::QuoteBody {
+        account_number: wire::AccountNumber {
+            value: config.account_number.trim(),
+        },
+        rate_request_control_parameters: wire::ControlParameters {
+            return_transit_times: true,
+        },
+        requested_shipment: wire::RequestedShipment {
+            shipper: wire::Party {
+                address: address(&request.origin),
+            },
+            recipient: wire::Party {
+                address: address(&request.destination),
+            },
+            pickup_type: &config.pickup_type,
+            packaging_type: &config.packaging_type,
+            rate_request_type: ["ACCOUNT", "LIST"],
+            total_package_count: items.len(),
+            requested_package_line_items: items,
+            service_type,
+            ship_date_stamp: request
+                .ship_date
+                .map(|date| date.format("%Y-%m-%d").to_string()),
+        },
+    };
     HttpRequest::post(format!("{}{RATE_PATH}", config.base()))
         .header("Accept", "application/json")
         .header("X-locale", "en_US")
         .json(&body)
 }
 
-fn address(a: &shipmux_core::Address) -> Value {
-    let mut out = json!({"countryCode": a.country.trim().to_ascii_uppercase()});
-    if let Some(postal) = a.normalized_postal_code() {
-        out["postalCode"] = Value::String(postal);
+fn address(a: &shipmux_core::Address) -> wire::Address {
+    wire::Address {
+        country_code: a.country.trim().to_ascii_uppercase(),
+        postal_code: a.normalized_postal_code(),
+        state_or_province_code: text(a.region.as_deref()).map(|r| r.to_ascii_uppercase()),
+        city: text(a.city.as_deref()),
+        street_lines: a.lines.iter().filter_map(|l| text(Some(l))).collect(),
+        residential: a.residential,
     }
-    if let Some(region) = text(a.region.as_deref()) {
-        out["stateOrProvinceCode"] = Value::String(region.to_ascii_uppercase());
-    }
-    if let Some(city) = text(a.city.as_deref()) {
-        out["city"] = Value::String(city);
-    }
-    let lines: Vec<String> = a.lines.iter().filter_map(|l| text(Some(l))).collect();
-    if !lines.is_empty() {
-        out["streetLines"] = json!(lines);
-    }
-    if let Some(residential) = a.residential {
-        out["residential"] = Value::Bool(residential);
-    }
-    out
 }
 
 /// One `requestedPackageLineItems` entry. Weights round up to 0.1 LB/KG; sides round up to
 /// whole IN/CM (FedEx takes integers) in the same system as the weight.
-fn line_item(index: usize, parcel: &Parcel, metric: bool) -> Result<Value, Error> {
+fn line_item(index: usize, parcel: &Parcel, metric: bool) -> Result<wire::LineItem<'_>, Error> {
     let tenth = Decimal::new(1, 1);
     let (weight_unit, units, length_unit, dim_units) = if metric {
         (WeightUnit::Kg, "KG", LengthUnit::Cm, "CM")
     } else {
         (WeightUnit::Lb, "LB", LengthUnit::In, "IN")
     };
-    let mut item = json!({
-        "groupPackageCount": 1,
-        "weight": {"units": units, "value": number(parcel.weight.ceil_to(weight_unit, tenth))},
-    });
-    if let Some(dims) = &parcel.dimensions {
-        let sides = dims.ceil_to(length_unit, Decimal::ONE);
-        if let Some(side) = sides.iter().find(|s| **s > Decimal::from(MAX_SIDE)) {
-            return Err(Error::invalid_request(
-                &format!("parcels[{index}].dimensions"),
-                format!("FedEx takes sides up to {MAX_SIDE} {dim_units}, got {side}"),
-            ));
+    let dimensions = match &parcel.dimensions {
+        None => None,
+        Some(dims) => {
+            let sides = dims.ceil_to(length_unit, Decimal::ONE);
+            if let Some(side) = sides.iter().find(|s| **s > Decimal::from(MAX_SIDE)) {
+                return Err(Error::invalid_request(
+                    &format!("parcels[{index}].dimensions"),
+                    format!("FedEx takes sides up to {MAX_SIDE} {dim_units}, got {side}"),
+                ));
+            }
+            let [length, width, height] = sides.map(Dec);
+            Some(wire::Dimensions {
+                length,
+                width,
+                height,
+                units: dim_units,
+            })
         }
-        let [length, width, height] = sides.map(number);
-        item["dimensions"] =
-            json!({"length": length, "width": width, "height": height, "units": dim_units});
-    }
-    if let Some(value) = &parcel.declared_value {
-        item["declaredValue"] =
-            json!({"amount": number(value.amount), "currency": value.currency.as_str()});
-    }
-    Ok(item)
-}
-
-#[derive(Deserialize)]
-struct RateReply {
-    #[serde(default)]
-    output: Option<RateOutput>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    errors: Vec<ErrorItem>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RateOutput {
-    #[serde(default, deserialize_with = "null_as_default")]
-    rate_reply_details: Vec<RateReplyDetail>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RateReplyDetail {
-    #[serde(default)]
-    service_type: Option<String>,
-    #[serde(default)]
-    service_name: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    rated_shipment_details: Vec<RatedShipmentDetail>,
-    #[serde(default)]
-    commit: Option<Commit>,
-    #[serde(default)]
-    operational_detail: Option<OperationalDetail>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RatedShipmentDetail {
-    #[serde(default)]
-    rate_type: Option<String>,
-    #[serde(default)]
-    total_net_charge: Option<Dec>,
-    #[serde(default)]
-    total_base_charge: Option<Dec>,
-    #[serde(default)]
-    total_discounts: Option<Dec>,
-    #[serde(default)]
-    currency: Option<String>,
-    #[serde(default)]
-    shipment_rate_detail: Option<ShipmentRateDetail>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ShipmentRateDetail {
-    #[serde(default)]
-    currency: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    sur_charges: Vec<ChargeItem>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    taxes: Vec<ChargeItem>,
-    #[serde(default)]
-    total_billing_weight: Option<WeightVo>,
-}
-
-#[derive(Deserialize)]
-struct ChargeItem {
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
-    #[serde(default)]
-    amount: Option<Dec>,
-}
-
-#[derive(Deserialize)]
-struct WeightVo {
-    #[serde(default)]
-    units: Option<String>,
-    #[serde(default)]
-    value: Option<Dec>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Commit {
-    #[serde(default)]
-    date_detail: Option<DateDetail>,
-    #[serde(default)]
-    transit_days: Option<TransitDays>,
-    #[serde(default)]
-    days_in_transit: Option<String>,
-    #[serde(default)]
-    guaranteed_type: Option<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DateDetail {
-    #[serde(default)]
-    day_format: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TransitDays {
-    #[serde(default)]
-    minimum_transit_time: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct OperationalDetail {
-    #[serde(default)]
-    delivery_date: Option<String>,
-    #[serde(default)]
-    transit_time: Option<String>,
+    };
+    Ok(wire::LineItem {
+        group_package_count: 1,
+        weight: wire::Weight {
+            units,
+            value: Dec(parcel.weight.ceil_to(weight_unit, tenth)),
+        },
+        dimensions,
+        declared_value: parcel.declared_value.as_ref().map(|value| wire::Money {
+            amount: Dec(value.amount),
+            currency: value.currency.as_str(),
+        }),
+    })
 }
 
 /// Reads a quote answer of any status: one [`Rate`] per `rateReplyDetails` entry that has a
@@ -245,7 +145,7 @@ pub fn parse_rate(response: &HttpResponse) -> Result<Vec<Rate>, Error> {
     if !response.is_success() {
         return Err(error::from_response(Call::Rate, response));
     }
-    let reply: RateReply = serde_json::from_slice(&response.body)
+    let reply: RateReply<'_> = serde_json::from_slice(&response.body)
         .map_err(|e| error::parse(format!("FedEx rate answer is not the expected JSON ({e})")))?;
     let Some(output) = reply.output else {
         return Err(if reply.errors.is_empty() {
@@ -264,14 +164,16 @@ pub fn parse_rate(response: &HttpResponse) -> Result<Vec<Rate>, Error> {
 }
 
 /// The ACCOUNT detail, else LIST, else the first (PREFERRED_* and INCENTIVE never win).
-fn rated_detail(details: &[RatedShipmentDetail]) -> Option<&RatedShipmentDetail> {
+fn rated_detail<'r, 'a>(
+    details: &'r [RatedShipmentDetail<'a>],
+) -> Option<&'r RatedShipmentDetail<'a>> {
     let of_type = |t: &str| details.iter().find(|d| d.rate_type.as_deref() == Some(t));
     of_type("ACCOUNT")
         .or_else(|| of_type("LIST"))
         .or_else(|| details.first())
 }
 
-fn currency_of(detail: &RatedShipmentDetail) -> Option<&str> {
+fn currency_of<'r>(detail: &'r RatedShipmentDetail<'_>) -> Option<&'r str> {
     text_ref(detail.currency.as_deref()).or_else(|| {
         detail
             .shipment_rate_detail
@@ -284,7 +186,7 @@ fn text_ref(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn total_of(detail: &RatedShipmentDetail, service: &str) -> Result<Money, Error> {
+fn total_of(detail: &RatedShipmentDetail<'_>, service: &str) -> Result<Money, Error> {
     let amount = detail
         .total_net_charge
         .ok_or_else(|| error::parse(format!("FedEx rate for {service} has no totalNetCharge")))?;
@@ -295,7 +197,7 @@ fn total_of(detail: &RatedShipmentDetail, service: &str) -> Result<Money, Error>
     Ok(Money::new(amount.0, currency))
 }
 
-fn rate_of(reply: &RateReplyDetail) -> Result<Option<Rate>, Error> {
+fn rate_of(reply: &RateReplyDetail<'_>) -> Result<Option<Rate>, Error> {
     let service = text(reply.service_type.as_deref())
         .ok_or_else(|| error::parse("FedEx rateReplyDetails entry has no serviceType"))?;
     let Some(detail) = rated_detail(&reply.rated_shipment_details) else {
@@ -342,7 +244,7 @@ fn rate_of(reply: &RateReplyDetail) -> Result<Option<Rate>, Error> {
     .or_else(|| date_part(operational.and_then(|o| o.delivery_date.as_deref())));
     rate.guaranteed = commit
         .and_then(|c| c.guaranteed_type.as_ref())
-        .is_some_and(|g| !g.is_null() && g.as_str().is_none_or(|s| !s.trim().is_empty()));
+        .is_some_and(|g| g.0);
     rate.billed_weight = detail
         .shipment_rate_detail
         .as_ref()
@@ -353,7 +255,7 @@ fn rate_of(reply: &RateReplyDetail) -> Result<Option<Rate>, Error> {
 
 /// base, then surcharges (FUEL is `fuel`), then taxes, then a discount as a negative
 /// `other`; zero amounts dropped.
-fn charges_of(detail: &RatedShipmentDetail, currency: &Currency) -> Vec<Charge> {
+fn charges_of(detail: &RatedShipmentDetail<'_>, currency: &Currency) -> Vec<Charge> {
     let charge = |kind, code: Option<String>, amount: Decimal| Charge {
         kind,
         code,
