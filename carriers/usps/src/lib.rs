@@ -37,6 +37,7 @@ pub mod codes;
 pub mod config;
 pub mod error;
 mod json;
+mod lenient;
 pub mod protocol;
 pub mod rate;
 #[cfg(feature = "sandbox")]

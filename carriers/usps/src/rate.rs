@@ -2,10 +2,13 @@
 //! prices APIs as fallback, and the parser for all three USPS price shapes
 //! (NORMALIZATION.md §3).
 
+mod request_body;
+mod wire;
+
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde::Serialize;
 use shipmux_core::{
     CarrierId, Charge, ChargeKind, Currency, Error, Exchange, HttpRequest, HttpResponse,
     LengthUnit, Money, Parcel, Rate, RateRequest, Result, Step, Weight, WeightUnit,
@@ -14,8 +17,9 @@ use shipmux_core::{
 use crate::codes::{is_domestic, mail_class_name};
 use crate::config::{RateApi, UspsConfig};
 use crate::error::error_from_response;
-use crate::json::{boolean, decimal, field, list, number, text};
+use crate::lenient::{self, List, Obj, Text};
 use crate::text::{clean, date_part};
+use wire::{PriceBody, RateItem, RateOption};
 
 /// Shipping Options API.
 pub const SHIPPING_OPTIONS_PATH: &str = "/shipments/v3/options/search";
@@ -134,18 +138,19 @@ fn route(request: &RateRequest) -> Result<(String, Destination)> {
     Ok((origin, destination))
 }
 
-fn pricing_option(config: &UspsConfig) -> Value {
-    let mut option = json!({ "priceType": config.price_type.as_str() });
-    if let Some(account) = &config.payment_account {
-        option["paymentAccount"] = json!({
-            "accountType": account.account_type,
-            "accountNumber": account.account_number,
-        });
+fn pricing_option(config: &UspsConfig) -> request_body::PricingOption<'_> {
+    request_body::PricingOption {
+        payment_account: config.payment_account.as_ref().map(|account| {
+            request_body::PaymentAccount {
+                account_number: &account.account_number,
+                account_type: &account.account_type,
+            }
+        }),
+        price_type: config.price_type.as_str(),
     }
-    option
 }
 
-fn post(config: &UspsConfig, path: &str, body: &Value) -> Result<HttpRequest> {
+fn post(config: &UspsConfig, path: &str, body: &impl Serialize) -> Result<HttpRequest> {
     HttpRequest::post(format!("{}{path}", config.base()))
         .header("Accept", "application/json")
         .json(body)
@@ -162,34 +167,33 @@ pub fn build_shipping_options(
         .iter()
         .map(|parcel| {
             let p = Package::from_parcel(parcel);
-            let mut package = json!({
-                "weight": number(p.weight),
-                "length": number(p.length),
-                "width": number(p.width),
-                "height": number(p.height),
-                "mailClass": "ALL",
-            });
-            if let Some(date) = request.ship_date {
-                package["mailingDate"] = Value::String(date.to_string());
-            }
-            let mut body = json!({
-                "pricingOptions": [pricing_option(config)],
-                "originZIPCode": origin,
-                "packageDescription": package,
-            });
+            let mut body = request_body::ShippingOptionsSearch {
+                destination_country_code: None,
+                destination_entry_facility_type: None,
+                destination_zip_code: None,
+                foreign_postal_code: None,
+                origin_zip_code: &origin,
+                package_description: request_body::PackageDescription {
+                    height: p.height.normalize(),
+                    length: p.length.normalize(),
+                    mail_class: "ALL",
+                    mailing_date: request.ship_date.map(|date| date.to_string()),
+                    weight: p.weight.normalize(),
+                    width: p.width.normalize(),
+                },
+                pricing_options: [pricing_option(config)],
+            };
             match &destination {
                 Destination::Domestic { zip } => {
-                    body["destinationZIPCode"] = json!(zip);
-                    body["destinationEntryFacilityType"] = json!("NONE");
+                    body.destination_zip_code = Some(zip);
+                    body.destination_entry_facility_type = Some("NONE");
                 }
                 Destination::International {
                     country,
                     postal_code,
                 } => {
-                    body["destinationCountryCode"] = json!(country);
-                    if let Some(p) = postal_code {
-                        body["foreignPostalCode"] = json!(p);
-                    }
+                    body.destination_country_code = Some(country);
+                    body.foreign_postal_code = postal_code.as_deref();
                 }
             }
             post(config, SHIPPING_OPTIONS_PATH, &body)
@@ -205,36 +209,36 @@ pub fn build_prices(config: &UspsConfig, request: &RateRequest) -> Result<Vec<Ht
         .iter()
         .map(|parcel| {
             let p = Package::from_parcel(parcel);
-            let mut body = json!({
-                "originZIPCode": origin,
-                "weight": number(p.weight),
-                "length": number(p.length),
-                "width": number(p.width),
-                "height": number(p.height),
-                "priceType": config.price_type.as_str(),
-            });
-            if let Some(date) = request.ship_date {
-                body["mailingDate"] = Value::String(date.to_string());
-            }
-            if let Some(account) = &config.payment_account {
-                body["accountType"] = json!(account.account_type);
-                body["accountNumber"] = json!(account.account_number);
-            }
+            let account = config.payment_account.as_ref();
+            let mut body = request_body::TotalRatesSearch {
+                account_number: account.map(|a| a.account_number.as_str()),
+                account_type: account.map(|a| a.account_type.as_str()),
+                destination_country_code: None,
+                destination_zip_code: None,
+                foreign_postal_code: None,
+                height: p.height.normalize(),
+                length: p.length.normalize(),
+                mail_class: None,
+                mail_classes: None,
+                mailing_date: request.ship_date.map(|date| date.to_string()),
+                origin_zip_code: &origin,
+                price_type: config.price_type.as_str(),
+                weight: p.weight.normalize(),
+                width: p.width.normalize(),
+            };
             let path = match &destination {
                 Destination::Domestic { zip } => {
-                    body["destinationZIPCode"] = json!(zip);
-                    body["mailClasses"] = json!(["ALL"]);
+                    body.destination_zip_code = Some(zip);
+                    body.mail_classes = Some(["ALL"]);
                     DOMESTIC_PRICES_PATH
                 }
                 Destination::International {
                     country,
                     postal_code,
                 } => {
-                    body["destinationCountryCode"] = json!(country);
-                    if let Some(p) = postal_code {
-                        body["foreignPostalCode"] = json!(p);
-                    }
-                    body["mailClass"] = json!("ALL");
+                    body.destination_country_code = Some(country);
+                    body.foreign_postal_code = postal_code.as_deref();
+                    body.mail_class = Some("ALL");
                     INTERNATIONAL_PRICES_PATH
                 }
             };
@@ -292,33 +296,56 @@ pub fn parse_rate_response(response: &HttpResponse) -> Result<Vec<Rate>> {
     if !response.is_success() {
         return Err(error_from_response(response, "rate"));
     }
-    let body: Value = response.json("USPS rate response").map_err(carrier_error)?;
-    if body.get("error").is_some_and(|e| !e.is_null()) {
+    let Obj(body) = read_price_body(&response.body)
+        .map_err(|e| carrier_error(unreadable(&e, Some(response.status))))?;
+    if body.has_error {
         return Err(error_from_response(response, "rate"));
     }
-    parse_rate_body(&body).map_err(carrier_error)
+    rates_from_body(body).map_err(carrier_error)
 }
 
-/// The rates in a USPS price body, told apart by their keys: Shipping Options
-/// (`pricingOptions[].shippingOptions[].rateOptions[]`), total rates (`rateOptions[]`), base
-/// rates (`totalBasePrice` + `rates`). One Rate per rate option, in response order.
-pub fn parse_rate_body(body: &Value) -> Result<Vec<Rate>> {
+/// The rates in a USPS price body (not an error body), told apart by their keys: Shipping
+/// Options (`pricingOptions[].shippingOptions[].rateOptions[]`), total rates
+/// (`rateOptions[]`), base rates (`totalBasePrice` + `rates`). One Rate per rate option, in
+/// response order.
+pub fn parse_rate_body(body: &[u8]) -> Result<Vec<Rate>> {
+    let Obj(body) = read_price_body(body).map_err(|e| unreadable(&e, None))?;
+    rates_from_body(body)
+}
+
+fn read_price_body(body: &[u8]) -> serde_json::Result<Obj<PriceBody<'_>>> {
+    lenient::from_body(body)
+}
+
+/// The `parse` error for a body that is not JSON.
+fn unreadable(e: &serde_json::Error, status: Option<u16>) -> Error {
+    match status {
+        Some(status) => Error::parse(format!(
+            "USPS rate response: body is not the expected JSON ({e}); status {status}"
+        )),
+        None => Error::parse(format!(
+            "USPS rate response: body is not the expected JSON ({e})"
+        )),
+    }
+}
+
+fn rates_from_body(body: PriceBody<'_>) -> Result<Vec<Rate>> {
     let mut rates = Vec::new();
-    if field(body, "pricingOptions").is_some() {
-        for pricing in list(body, "pricingOptions") {
-            for option in list(pricing, "shippingOptions") {
-                let class = text(option, "mailClass");
-                for rate_option in list(option, "rateOptions") {
-                    rates.push(rate_from_option(rate_option, class.as_deref())?);
+    if let Some(List(pricing_options)) = &body.pricing_options {
+        for pricing in pricing_options {
+            for option in &pricing.shipping_options.0 {
+                let class = option.mail_class.get();
+                for rate_option in &option.rate_options.0 {
+                    rates.push(rate_from_option(rate_option, class)?);
                 }
             }
         }
-    } else if field(body, "rateOptions").is_some() {
-        for rate_option in list(body, "rateOptions") {
+    } else if let Some(List(rate_options)) = &body.rate_options {
+        for rate_option in rate_options {
             rates.push(rate_from_option(rate_option, None)?);
         }
-    } else if field(body, "totalBasePrice").is_some() && field(body, "rates").is_some() {
-        rates.push(rate_from_option(body, None)?);
+    } else if body.total_base_price.is_present() && body.rates.is_some() {
+        rates.push(rate_from_option(&body.into_rate_option(), None)?);
     } else {
         return Err(Error::parse(
             "USPS rate response is none of the price shapes (pricingOptions, rateOptions, totalBasePrice + rates)",
@@ -341,35 +368,34 @@ fn carrier_error(e: Error) -> Error {
 
 /// One rate option → one Rate. `class` is the Shipping Options mail class (its rates carry
 /// none); otherwise `rates[0].mailClass`.
-fn rate_from_option(option: &Value, class: Option<&str>) -> Result<Rate> {
+fn rate_from_option(option: &RateOption<'_>, class: Option<&str>) -> Result<Rate> {
     let what = "rateOption";
-    let rates = list(option, "rates");
-    let first = rates.first().copied();
+    let first = option.rates.0.first();
     let service = class
-        .map(str::to_string)
-        .or_else(|| first.and_then(|r| text(r, "mailClass")))
+        .or_else(|| first.and_then(|r| r.mail_class.get()))
         .ok_or_else(|| Error::parse("USPS rate option names no mail class"))?;
-    let total = match decimal(option, "totalPrice", what)? {
+    let total = match option.total_price.read("totalPrice", what)? {
         Some(t) => t,
-        None => decimal(option, "totalBasePrice", what)?.ok_or_else(|| {
-            Error::parse(format!(
-                "USPS rate option for {service} has neither totalPrice nor totalBasePrice"
-            ))
-        })?,
+        None => option
+            .total_base_price
+            .read("totalBasePrice", what)?
+            .ok_or_else(|| {
+                Error::parse(format!(
+                    "USPS rate option for {service} has neither totalPrice nor totalBasePrice"
+                ))
+            })?,
     };
     let name = first
-        .and_then(|r| text(r, "productName").as_deref().and_then(clean))
-        .or_else(|| first.and_then(|r| text(r, "description").as_deref().and_then(clean)))
-        .or_else(|| mail_class_name(&service).map(str::to_string))
-        .unwrap_or_else(|| service.clone());
-    let mut rate = Rate::new(carrier(), &service, &name, usd(total));
-    rate.charges = charges(option, &rates)?;
-    if let Some(commitment) = field(option, "commitment") {
-        rate.transit_days = text(commitment, "name").and_then(|n| leading_days(&n));
-        rate.estimated_delivery =
-            text(commitment, "scheduleDeliveryDate").and_then(|d| date_part(&d));
-        rate.guaranteed = boolean(commitment, "guaranteedDelivery").unwrap_or(false);
-    }
+        .and_then(|r| r.product_name.get().and_then(clean))
+        .or_else(|| first.and_then(|r| r.description.get().and_then(clean)))
+        .or_else(|| mail_class_name(service).map(str::to_string))
+        .unwrap_or_else(|| service.to_string());
+    let mut rate = Rate::new(carrier(), service, &name, usd(total));
+    rate.charges = charges(option)?;
+    let commitment = &option.commitment.0;
+    rate.transit_days = commitment.name.get().and_then(leading_days);
+    rate.estimated_delivery = commitment.schedule_delivery_date.get().and_then(date_part);
+    rate.guaranteed = commitment.guaranteed_delivery.0.unwrap_or(false);
     if let Some(r) = first {
         rate.billed_weight = billed_weight(r)?;
     }
@@ -377,36 +403,36 @@ fn rate_from_option(option: &Value, class: Option<&str>) -> Result<Rate> {
 }
 
 /// Base per rate (code = SKU), each fee, each non-zero extra service; zero amounts dropped.
-fn charges(option: &Value, rates: &[&Value]) -> Result<Vec<Charge>> {
+fn charges(option: &RateOption<'_>) -> Result<Vec<Charge>> {
     let mut out = Vec::new();
-    let mut push = |kind, code: Option<String>, amount: Option<Decimal>| {
+    let mut push = |kind, code: &Text<'_>, amount: Option<Decimal>| {
         if let Some(amount) = amount.filter(|a| !a.is_zero()) {
             out.push(Charge {
                 kind,
-                code,
+                code: code.get().map(str::to_string),
                 amount: usd(amount),
             });
         }
     };
-    for rate in rates {
+    for rate in &option.rates.0 {
         push(
             ChargeKind::Base,
-            text(rate, "SKU"),
-            decimal(rate, "price", "rates[]")?,
+            &rate.sku,
+            rate.price.read("price", "rates[]")?,
         );
-        for fee in list(rate, "fees") {
+        for fee in &rate.fees.0 {
             push(
                 ChargeKind::Surcharge,
-                text(fee, "SKU"),
-                decimal(fee, "price", "fees[]")?,
+                &fee.sku,
+                fee.price.read("price", "fees[]")?,
             );
         }
     }
-    for extra in list(option, "extraServices") {
+    for extra in &option.extra_services.0 {
         push(
             ChargeKind::Surcharge,
-            text(extra, "SKU"),
-            decimal(extra, "price", "extraServices[]")?,
+            &extra.sku,
+            extra.price.read("price", "extraServices[]")?,
         );
     }
     Ok(out)
@@ -414,11 +440,13 @@ fn charges(option: &Value, rates: &[&Value]) -> Result<Vec<Charge>> {
 
 /// The larger of `weight` and `dimWeight` (or the deprecated `dimensionalWeight`), in lb,
 /// as written.
-fn billed_weight(rate: &Value) -> Result<Option<Weight>> {
-    let weight = decimal(rate, "weight", "rates[]")?;
-    let dim = match decimal(rate, "dimWeight", "rates[]")? {
+fn billed_weight(rate: &RateItem<'_>) -> Result<Option<Weight>> {
+    let weight = rate.weight.read("weight", "rates[]")?;
+    let dim = match rate.dim_weight.read("dimWeight", "rates[]")? {
         Some(d) => Some(d),
-        None => decimal(rate, "dimensionalWeight", "rates[]")?,
+        None => rate
+            .dimensional_weight
+            .read("dimensionalWeight", "rates[]")?,
     };
     let billed = match (weight, dim) {
         (Some(w), Some(d)) => Some(if d > w { d } else { w }),

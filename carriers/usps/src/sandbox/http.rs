@@ -109,7 +109,7 @@ pub fn json_body(body: &[u8]) -> Result<Value, Response> {
     })
 }
 
-/// A 200 (or other status) JSON answer.
-pub fn json_response(status: StatusCode, body: Value) -> Response {
+/// A 200 (or other status) JSON answer, serialized once to bytes.
+pub fn json_response<T: serde::Serialize>(status: StatusCode, body: T) -> Response {
     (status, Json(body)).into_response()
 }

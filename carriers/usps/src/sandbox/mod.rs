@@ -20,6 +20,7 @@ mod oauth;
 mod prices;
 mod shipping_options;
 mod tracking;
+mod wire;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -1,17 +1,18 @@
 //! What the simulated USPS offers: request ingredients read and validated with the error
 //! inventory's codes, mail classes with their limits, prices from the kit's model,
-//! commitments, extra services, and the JSON of a rate option.
+//! commitments, extra services, and each option as a [`wire::RateOption`].
 
 use std::str::FromStr;
 
 use axum::response::Response;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde_json::Value;
 use shipmux_core::{Dimensions, Weight};
 use shipmux_sandbox::price::{self, Package, Place, ServiceLevel, Shipment, Speed};
 
 use super::http::bad_request;
+use super::wire;
 
 /// Heaviest package any mail class takes, in pounds.
 pub const MAX_WEIGHT_LB: u32 = 70;
@@ -304,60 +305,73 @@ impl Offer {
         self.price + self.extras.iter().map(|e| e.3).sum::<Decimal>()
     }
 
-    /// The JSON of a rate option; `with_commitment` for Shipping Options, `with_total` when
-    /// extra services were asked for.
-    pub fn to_json(&self, with_commitment: bool, with_total: bool) -> Value {
-        let mut option = json!({
-            "totalBasePrice": money(self.price),
-            "rates": [{
-                "description": self.description,
-                "startDate": START_DATE,
-                "endDate": "",
-                "price": money(self.price),
-                "zone": self.zone,
-                "weight": crate::json::number(self.weight),
-                "dimensionalWeight": crate::json::number(self.dim_weight),
-                "dimWeight": crate::json::number(self.dim_weight),
-                "fees": [],
-                "priceType": self.price_type,
-                "mailClass": self.mail_class,
-                "productName": self.product_name,
-                "productDefinition": "",
-                "processingCategory": self.processing_category,
-                "rateIndicator": self.rate_indicator,
-                "destinationEntryFacilityType": if self.international { "INTERNATIONAL_SERVICE_CENTER" } else { "NONE" },
-                "SKU": self.sku,
+    /// This option as USPS writes it: `with_commitment` for Shipping Options, `with_total`
+    /// when extra services were asked for, `with_extras` for all but base rates.
+    pub fn rate_option(
+        &self,
+        with_commitment: bool,
+        with_total: bool,
+        with_extras: bool,
+    ) -> wire::RateOption<'_> {
+        wire::RateOption {
+            commitment: self.commitment.filter(|_| with_commitment).map(
+                |(days, date, guaranteed)| wire::Commitment {
+                    guaranteed_delivery: guaranteed,
+                    name: if days == 1 {
+                        "1-Day".to_string()
+                    } else {
+                        format!("{days} Days")
+                    },
+                    schedule_delivery_date: date.to_string(),
+                },
+            ),
+            extra_services: with_extras.then(|| {
+                self.extras
+                    .iter()
+                    .map(|(code, name, sku, price)| wire::ExtraService {
+                        sku,
+                        extra_service: code.to_string(),
+                        name,
+                        price: money(*price),
+                        price_type: &self.price_type,
+                        warnings: &[],
+                    })
+                    .collect()
+            }),
+            rates: [wire::RateItem {
+                sku: &self.sku,
+                description: &self.description,
+                destination_entry_facility_type: if self.international {
+                    "INTERNATIONAL_SERVICE_CENTER"
+                } else {
+                    "NONE"
+                },
+                dim_weight: self.dim_weight.normalize(),
+                dimensional_weight: self.dim_weight.normalize(),
+                end_date: "",
+                fees: &[],
+                mail_class: self.mail_class,
+                price: money(self.price),
+                price_type: &self.price_type,
+                processing_category: self.processing_category,
+                product_definition: "",
+                product_name: &self.product_name,
+                rate_indicator: self.rate_indicator,
+                start_date: START_DATE,
+                weight: self.weight.normalize(),
+                zone: &self.zone,
             }],
-            "extraServices": self.extras.iter().map(|(code, name, sku, p)| json!({
-                "name": name,
-                "price": money(*p),
-                "extraService": code.to_string(),
-                "priceType": self.price_type,
-                "warnings": [],
-                "SKU": sku,
-            })).collect::<Vec<_>>(),
-        });
-        if with_total {
-            option["totalPrice"] = money(self.total());
+            total_base_price: money(self.price),
+            total_price: with_total.then(|| money(self.total())),
         }
-        if with_commitment && let Some((days, date, guaranteed)) = self.commitment {
-            option["commitment"] = json!({
-                "name": if days == 1 { "1-Day".to_string() } else { format!("{days} Days") },
-                "scheduleDeliveryDate": date.to_string(),
-                "guaranteedDelivery": guaranteed,
-            });
-        }
-        option
     }
 }
 
-/// A price with exactly two decimals, as a JSON number (`19.30`).
-pub fn money(d: Decimal) -> Value {
+/// A price with exactly two decimals (`19.30`).
+pub fn money(d: Decimal) -> Decimal {
     let mut d = d.round_dp(2);
     d.rescale(2);
-    serde_json::Number::from_str(&d.to_string())
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
+    d
 }
 
 /// Every option for the ingredients, or USPS's 400 when nothing can carry the package.

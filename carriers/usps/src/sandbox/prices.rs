@@ -10,15 +10,15 @@ use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::State;
 use super::http::{bad_request, forbidden, json_body, json_response};
 use super::model::{
     Destination, Ingredients, extra_services, mailing_date, offers, positive, price_type, required,
     zip,
 };
 use super::shipping_options::canonical_class;
+use super::{State, wire};
 
 /// The prices routes.
 pub fn routes(state: Arc<State>) -> Router {
@@ -147,27 +147,26 @@ fn answer(body: &[u8], international: bool, api: Api) -> Result<Response, Respon
     };
     let found = offers(&ingredients)?;
     let with_total = !ingredients.extra_services.is_empty();
-    let body = match api {
+    Ok(match api {
         Api::Base => {
             // One class: its single-piece option.
             let offer = found
                 .iter()
                 .find(|o| request["rateIndicator"].as_str() == Some(o.rate_indicator))
                 .or_else(|| found.first());
-            let mut option = offer
-                .map(|o| o.to_json(false, false))
-                .unwrap_or(Value::Null);
-            if let Some(map) = option.as_object_mut() {
-                map.remove("extraServices");
-            }
-            option
+            json_response(
+                StatusCode::OK,
+                offer.map(|o| o.rate_option(false, false, false)),
+            )
         }
-        Api::Total => json!({
-            "rateOptions": found
-                .iter()
-                .map(|o| o.to_json(false, with_total))
-                .collect::<Vec<_>>(),
-        }),
-    };
-    Ok(json_response(StatusCode::OK, body))
+        Api::Total => json_response(
+            StatusCode::OK,
+            wire::TotalRatesResponse {
+                rate_options: found
+                    .iter()
+                    .map(|o| o.rate_option(false, with_total, true))
+                    .collect(),
+            },
+        ),
+    })
 }

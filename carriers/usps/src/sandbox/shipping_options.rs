@@ -8,14 +8,14 @@ use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::http::{bad_request, forbidden, json_body, json_response, not_found};
 use super::model::{
     Destination, Ingredients, Offer, extra_services, mailing_date, offers, positive, price_type,
     required, zip,
 };
-use super::{ShippingOptionsAccess, State};
+use super::{ShippingOptionsAccess, State, wire};
 
 /// The Shipping Options route.
 pub fn routes(state: Arc<State>) -> Router {
@@ -97,11 +97,11 @@ fn answer(body: &[u8]) -> Result<Response, Response> {
     let date = mailing_date(package.get("mailingDate"), p)?;
     let filter = request.get("shippingFilter").and_then(Value::as_str);
 
-    let mut answered = Vec::new();
+    let mut answered = Vec::with_capacity(pricing.len());
     for option in pricing {
         let kind = price_type(option.get("priceType"), "pricingOptions[].")?;
-        let has_account = option.get("paymentAccount").is_some_and(Value::is_object);
-        if kind == "CONTRACT" && !has_account {
+        let payment_account = option.get("paymentAccount");
+        if kind == "CONTRACT" && !payment_account.is_some_and(Value::is_object) {
             return Err(bad_request(
                 "160154",
                 "required when priceType is 'CONTRACT'",
@@ -125,37 +125,35 @@ fn answer(body: &[u8]) -> Result<Response, Response> {
             width,
             height,
             mail_classes: (class != "ALL").then(|| vec![class.clone()]),
-            price_type: kind.clone(),
+            price_type: kind,
             mailing_date: date,
             extra_services: extras.clone(),
         };
-        let mut found = offers(&ingredients)?;
-        found = apply_filter(found, filter);
-        let mut entry = json!({
-            "shippingOptions": group_by_class(&found, !extras.is_empty()),
-            "priceType": kind,
-        });
-        if let Some(account) = option.get("paymentAccount") {
-            entry["paymentAccount"] = account.clone();
-        }
-        answered.push(entry);
+        let found = apply_filter(offers(&ingredients)?, filter);
+        answered.push((ingredients.price_type, payment_account, found));
     }
-    let mut response = json!({ "originZIPCode": origin_zip });
-    match &destination {
-        Destination::Domestic(z) => {
-            response["destinationZIPCode"] = json!(z.replace(' ', "-"));
-        }
+    let with_total = !extras.is_empty();
+    let (destination_zip_code, destination_country_code, foreign_postal_code) = match &destination {
+        Destination::Domestic(z) => (Some(z.replace(' ', "-")), None, None),
         Destination::International {
             country,
             postal_code,
-        } => {
-            if let Some(p) = postal_code {
-                response["foreignPostalCode"] = json!(p);
-            }
-            response["destinationCountryCode"] = json!(country);
-        }
-    }
-    response["pricingOptions"] = Value::Array(answered);
+        } => (None, Some(country.as_str()), postal_code.as_deref()),
+    };
+    let response = wire::ShippingOptionsResponse {
+        destination_country_code,
+        destination_zip_code,
+        foreign_postal_code,
+        origin_zip_code: &origin_zip,
+        pricing_options: answered
+            .iter()
+            .map(|(kind, payment_account, found)| wire::PricingOption {
+                payment_account: *payment_account,
+                price_type: kind,
+                shipping_options: group_by_class(found, with_total),
+            })
+            .collect(),
+    };
     Ok(json_response(StatusCode::OK, response))
 }
 
@@ -189,17 +187,17 @@ fn apply_filter(offers: Vec<Offer>, filter: Option<&str>) -> Vec<Offer> {
     }
 }
 
-fn group_by_class(offers: &[Offer], with_total: bool) -> Vec<Value> {
-    let mut groups: Vec<(&str, Vec<Value>)> = Vec::new();
+fn group_by_class(offers: &[Offer], with_total: bool) -> Vec<wire::ShippingOption<'_>> {
+    let mut groups: Vec<wire::ShippingOption<'_>> = Vec::new();
     for offer in offers {
-        let option = offer.to_json(true, with_total);
-        match groups.iter_mut().find(|(c, _)| *c == offer.mail_class) {
-            Some((_, list)) => list.push(option),
-            None => groups.push((offer.mail_class, vec![option])),
+        let option = offer.rate_option(true, with_total, true);
+        match groups.iter_mut().find(|g| g.mail_class == offer.mail_class) {
+            Some(group) => group.rate_options.push(option),
+            None => groups.push(wire::ShippingOption {
+                mail_class: offer.mail_class,
+                rate_options: vec![option],
+            }),
         }
     }
     groups
-        .into_iter()
-        .map(|(class, options)| json!({ "mailClass": class, "rateOptions": options }))
-        .collect()
 }
