@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shipmux_canadapost::CanadaPost;
+use shipmux_core::plugin::binary::{
+    BinaryParseRateInput, BinaryParseRateInputRef, BinaryRates, BinaryRequest, BinaryRequestRef,
+};
 use shipmux_core::plugin::frame::{Frame, FrameWriter};
 use shipmux_core::plugin::{ParseRateInput, ParseRateInputRef};
 use shipmux_core::{
@@ -43,6 +46,37 @@ fn quote(protocol: &dyn CarrierProtocol, request: &RateRequest, exchange: &Excha
     }
 }
 
+/// `iters` quotes on each of `a` and `b`, interleaved in batches of 8 so that a change in
+/// the machine's load hits both alike; returns (time of `b` − time of `a`). A sample where
+/// noise made `b` faster counts as (almost) nothing: criterion refuses a zero, so this can
+/// only overstate the difference.
+fn interleaved(
+    iters: u64,
+    a: &dyn CarrierProtocol,
+    b: &dyn CarrierProtocol,
+    request: &RateRequest,
+    exchange: &Exchange,
+) -> Duration {
+    const BATCH: u64 = 8;
+    let (mut a_time, mut b_time) = (Duration::ZERO, Duration::ZERO);
+    let mut left = iters;
+    while left > 0 {
+        let n = left.min(BATCH);
+        let start = Instant::now();
+        for _ in 0..n {
+            black_box(quote(a, request, exchange));
+        }
+        a_time += start.elapsed();
+        let start = Instant::now();
+        for _ in 0..n {
+            black_box(quote(b, request, exchange));
+        }
+        b_time += start.elapsed();
+        left -= n;
+    }
+    b_time.saturating_sub(a_time).max(Duration::from_nanos(1))
+}
+
 fn bench(c: &mut Criterion) {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let built = CargoBuild::new("shipmux-canadapost")
@@ -61,12 +95,13 @@ fn bench(c: &mut Criterion) {
         .base_url(sandbox.base_url())
         .build()
         .expect("config");
+    let plugin_config = serde_json::json!({
+        "username": "bench", "password": "bench-password",
+        "customer_number": "2004381", "base_url": sandbox.base_url(),
+    });
     let plugin = Plugin::load(built.library("shipmux_canadapost"))
         .expect("loads")
-        .instantiate(&serde_json::json!({
-            "username": "bench", "password": "bench-password",
-            "customer_number": "2004381", "base_url": sandbox.base_url(),
-        }))
+        .instantiate(&plugin_config)
         .expect("instantiates");
 
     // A real answer from the sandbox, captured once.
@@ -98,31 +133,29 @@ fn bench(c: &mut Criterion) {
     // change in the machine's load hits both sides alike: the time reported per iteration is
     // (plugin − linked) per quote.
     group.bench_function("abi_overhead", |b| {
-        b.iter_custom(|iters| {
-            const BATCH: u64 = 8;
-            let (mut linked_time, mut plugin_time) = (Duration::ZERO, Duration::ZERO);
-            let mut left = iters;
-            while left > 0 {
-                let n = left.min(BATCH);
-                let start = Instant::now();
-                for _ in 0..n {
-                    black_box(quote(&linked, &request, &exchange));
-                }
-                linked_time += start.elapsed();
-                let start = Instant::now();
-                for _ in 0..n {
-                    black_box(quote(&plugin, &request, &exchange));
-                }
-                plugin_time += start.elapsed();
-                left -= n;
-            }
-            // A sample where noise made the plugin side faster counts as (almost) nothing;
-            // criterion refuses a zero, so this can only overstate the overhead.
-            plugin_time
-                .saturating_sub(linked_time)
-                .max(Duration::from_nanos(1))
-        })
+        b.iter_custom(|iters| interleaved(iters, &linked, &plugin, &request, &exchange))
     });
+    // With SHIPMUX_BENCH_BASELINE_SO naming a Canada Post plugin built from an older commit
+    // (for instance `main` before a change to the ABI), the same for it, and the difference
+    // between the two plugins, interleaved likewise: (baseline − this build) per quote.
+    if let Some(path) = std::env::var_os("SHIPMUX_BENCH_BASELINE_SO") {
+        let baseline = Plugin::load(&path)
+            .expect("the baseline plugin loads")
+            .instantiate(&plugin_config)
+            .expect("instantiates");
+        assert_eq!(quote(&baseline, &request, &exchange), rates);
+        println!(
+            "baseline: {} (extensions {:?})",
+            Path::new(&path).display(),
+            baseline.plugin().manifest().extensions
+        );
+        group.bench_function("abi_overhead_baseline", |b| {
+            b.iter_custom(|iters| interleaved(iters, &linked, &baseline, &request, &exchange))
+        });
+        group.bench_function("saving_vs_baseline", |b| {
+            b.iter_custom(|iters| interleaved(iters, &plugin, &baseline, &request, &exchange))
+        });
+    }
     group.finish();
 
     // Where the ABI's time goes: each message's encoding and decoding, done in-process
@@ -143,6 +176,17 @@ fn bench(c: &mut Criterion) {
             frame.decode::<ParseRateInput>().expect("decodes")
         })
     });
+    let binary_input = BinaryParseRateInputRef(ParseRateInputRef {
+        request: &request,
+        exchange: &exchange,
+    });
+    parts.bench_function("parse_rate_input/binary", |b| {
+        b.iter(|| {
+            let bytes = FrameWriter::encode(Vec::new(), &binary_input).expect("encodes");
+            let frame = Frame::parse(&bytes).expect("a frame");
+            frame.decode::<BinaryParseRateInput>().expect("decodes")
+        })
+    });
     parts.bench_function("parse_rate_input/json", |b| {
         b.iter(|| {
             let bytes = serde_json::to_vec(&input).expect("encodes");
@@ -154,6 +198,39 @@ fn bench(c: &mut Criterion) {
             let bytes = FrameWriter::encode(Vec::new(), &rates).expect("encodes");
             let frame = Frame::parse(&bytes).expect("a frame");
             frame.decode::<Step<Vec<Rate>>>().expect("decodes")
+        })
+    });
+    parts.bench_function("rates/frame_encode", |b| {
+        b.iter(|| FrameWriter::encode(Vec::new(), &rates).expect("encodes"))
+    });
+    let rates_frame = FrameWriter::encode(Vec::new(), &rates).expect("encodes");
+    parts.bench_function("rates/frame_decode", |b| {
+        b.iter(|| {
+            let frame = Frame::parse(&rates_frame).expect("a frame");
+            frame.decode::<Step<Vec<Rate>>>().expect("decodes")
+        })
+    });
+    // The `parse_rate_binary` extension: the same rates as a binary blob in the frame.
+    let binary = match &rates {
+        Step::Done(rates) => Step::Done(BinaryRates(rates.clone())),
+        Step::Next(_) => unreachable!("one round"),
+    };
+    parts.bench_function("rates/binary", |b| {
+        b.iter(|| {
+            let bytes = FrameWriter::encode(Vec::new(), &binary).expect("encodes");
+            let frame = Frame::parse(&bytes).expect("a frame");
+            frame.decode::<Step<BinaryRates>>().expect("decodes")
+        })
+    });
+    parts.bench_function("rates/binary_encode", |b| {
+        b.iter(|| FrameWriter::encode(Vec::new(), &binary).expect("encodes"))
+    });
+    let binary_frame = FrameWriter::encode(Vec::new(), &binary).expect("encodes");
+    println!("rates: {} bytes as a binary frame", binary_frame.len());
+    parts.bench_function("rates/binary_decode", |b| {
+        b.iter(|| {
+            let frame = Frame::parse(&binary_frame).expect("a frame");
+            frame.decode::<Step<BinaryRates>>().expect("decodes")
         })
     });
     parts.bench_function("rates/encode", |b| {
@@ -181,6 +258,23 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let bytes = FrameWriter::encode(Vec::new(), &request).expect("encodes");
             let request: RateRequest = Frame::parse(&bytes)
+                .expect("a frame")
+                .decode()
+                .expect("decodes");
+            let calls = exchange.requests.clone();
+            let bytes = FrameWriter::encode(Vec::new(), &calls).expect("encodes");
+            let calls: Vec<HttpRequest> = Frame::parse(&bytes)
+                .expect("a frame")
+                .decode()
+                .expect("decodes");
+            (request, calls)
+        })
+    });
+    parts.bench_function("build_rate/binary", |b| {
+        b.iter(|| {
+            let bytes =
+                FrameWriter::encode(Vec::new(), &BinaryRequestRef(&request)).expect("encodes");
+            let BinaryRequest(request) = Frame::parse(&bytes)
                 .expect("a frame")
                 .decode()
                 .expect("decodes");

@@ -14,12 +14,13 @@ use serde::de::DeserializeOwned;
 
 use super::abi::{ABI_MAJOR, ABI_MINOR, ManifestFn, PluginBuf, PluginSlice, PluginV1, Status};
 use super::abi::{V1_1_STRUCT_SIZE, status};
+use super::binary::{BinaryParseRateInput, BinaryRates, BinaryRequest};
 use super::frame::{Frame, FrameWriter, PutFrame, TakeFrame, json_from_bytes};
 use super::manifest::Manifest;
 use super::ops::{Op, ParseRateInput, ParseTrackInput, TrackOutcome};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{RateRequest, TrackingNumber};
-use crate::protocol::{CarrierProtocol, HttpResponse};
+use crate::protocol::{CarrierProtocol, HttpResponse, Step};
 
 /// A [`CarrierProtocol`] a plugin can build from the config JSON the host passes.
 pub trait PluginCarrier: CarrierProtocol + Sized {
@@ -229,6 +230,19 @@ fn dispatch<P: CarrierProtocol>(p: &P, codec: Codec, op: Op, input: &[u8]) -> Re
         },
         Op::ParseRate => match c.decode::<ParseRateInput>(op, input) {
             Ok(i) => c.answer(p.parse_rate(&i.request, &i.exchange)),
+            Err(reply) => reply,
+        },
+        Op::BuildRateBinary => match c.decode::<BinaryRequest>(op, input) {
+            Ok(BinaryRequest(r)) => c.answer(p.build_rate(&r)),
+            Err(reply) => reply,
+        },
+        Op::ParseRateBinary => match c.decode::<BinaryParseRateInput>(op, input) {
+            Ok(BinaryParseRateInput(i)) => c.answer(p.parse_rate(&i.request, &i.exchange).map(
+                |step| match step {
+                    Step::Done(rates) => Step::Done(BinaryRates(rates)),
+                    Step::Next(requests) => Step::Next(requests),
+                },
+            )),
             Err(reply) => reply,
         },
         Op::TrackBatchSize => c.ok(&p.track_batch_size()),

@@ -23,6 +23,7 @@ use crate::protocol::{AccessToken, Auth, Exchange, HttpRequest, HttpResponse, Me
 
 use super::ops::TrackOutcome;
 use super::ops::{ParseRateInput, ParseRateInputRef, ParseTrackInput, ParseTrackInputRef};
+pub use super::rate_wire::RateOut;
 
 /// Reads JSON from bytes: checks UTF-8 once for the whole message and then parses it as
 /// text, which is faster than `serde_json::from_slice` (that checks every string on its own)
@@ -59,6 +60,14 @@ impl FrameWriter {
         let offset = (self.buf.len() - HEADER) as u64;
         self.buf.extend_from_slice(bytes);
         BodyRef(offset, bytes.len() as u64)
+    }
+
+    /// Appends a body written in place by `write` (which only appends to the buffer it is
+    /// given) and says where it went.
+    pub fn body_with(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> BodyRef {
+        let start = self.buf.len();
+        write(&mut self.buf);
+        BodyRef((start - HEADER) as u64, (self.buf.len() - start) as u64)
     }
 
     /// Writes `value`'s bodies and then its JSON, and returns the frame.
@@ -175,7 +184,6 @@ plain!(
     (),
     usize,
     RateRequest,
-    Rate,
     TrackingNumber,
     TrackOutcome,
     CarrierInfo,
@@ -183,6 +191,21 @@ plain!(
     AccessToken,
     Error,
 );
+
+/// Rates, the bulk of a quote's answer, are written by [`RateOut`] (the same JSON, faster).
+impl PutFrame for Rate {
+    type Wire<'a> = RateOut<'a>;
+    fn put<'a>(&'a self, _: &mut FrameWriter) -> RateOut<'a> {
+        RateOut(self)
+    }
+}
+
+impl TakeFrame for Rate {
+    type Wire = Rate;
+    fn take(wire: Rate, _: &Frame<'_>) -> Result<Rate, String> {
+        Ok(wire)
+    }
+}
 
 impl<T: PutFrame> PutFrame for [T] {
     type Wire<'a>

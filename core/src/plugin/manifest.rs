@@ -38,7 +38,7 @@ impl PanicStrategy {
 /// A plugin's manifest. JSON:
 /// `{"name": "shipmux-canadapost", "version": "0.1.0", "abi_major": 1, "abi_minor": 1,
 ///   "target": "x86_64-unknown-linux-gnu", "rustc": "rustc 1.95.0 (…)", "panic": "unwind",
-///   "core_version": "0.1.0"}`. Unknown fields are ignored, so newer plugins can add some.
+///   "core_version": "0.1.0", "extensions": ["parse_rate_binary"]}`. Unknown fields are ignored, so newer plugins can add some.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The plugin crate's name.
@@ -59,6 +59,17 @@ pub struct Manifest {
     /// The `shipmux-core` version it was built against.
     #[serde(default)]
     pub core_version: String,
+    /// The ABI extensions it understands, by operation name (see [`Op`](super::Op)): a host
+    /// calls an extension only on a plugin that lists it. Absent from older manifests (empty).
+    #[serde(default)]
+    pub extensions: Vec<String>,
+}
+
+impl Manifest {
+    /// True when the plugin lists extension `op`.
+    pub fn has_extension(&self, op: super::Op) -> bool {
+        self.extensions.iter().any(|e| e == op.name())
+    }
 }
 
 impl Manifest {
@@ -74,6 +85,10 @@ impl Manifest {
             rustc: BUILD_RUSTC.to_string(),
             panic: PanicStrategy::from_abort(panic_aborts),
             core_version: CORE_VERSION.to_string(),
+            extensions: super::ops::EXTENSIONS
+                .iter()
+                .map(|op| op.name().to_string())
+                .collect(),
         }
     }
 }
@@ -104,5 +119,44 @@ mod tests {
         .unwrap();
         assert_eq!(m.panic, PanicStrategy::Abort);
         assert_eq!(m.rustc, "");
+    }
+
+    #[test]
+    fn extensions_are_listed_and_invisible_to_older_hosts() {
+        let m = Manifest::current("acme", "1.2.3", false);
+        assert!(m.has_extension(super::super::Op::ParseRateBinary));
+        assert!(m.has_extension(super::super::Op::BuildRateBinary));
+        assert!(!m.has_extension(super::super::Op::ParseRate));
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(
+            json.ends_with(r#""extensions":["build_rate_binary","parse_rate_binary"]}"#),
+            "{json}"
+        );
+
+        // The manifest as a host from before extensions reads it: the same struct without
+        // the field. It loads, and the host never calls an operation it does not know.
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct OlderManifest {
+            name: String,
+            version: String,
+            abi_major: u16,
+            abi_minor: u16,
+            target: String,
+            #[serde(default)]
+            rustc: String,
+            panic: PanicStrategy,
+            #[serde(default)]
+            core_version: String,
+        }
+        let older: OlderManifest = serde_json::from_str(&json).unwrap();
+        assert_eq!((older.abi_major, older.abi_minor), (ABI_MAJOR, ABI_MINOR));
+
+        // A manifest from before extensions lists none, so this host uses none with it.
+        let mut v = serde_json::to_value(&m).unwrap();
+        v.as_object_mut().unwrap().remove("extensions");
+        let before: Manifest = serde_json::from_value(v).unwrap();
+        assert!(before.extensions.is_empty());
+        assert!(!before.has_extension(super::super::Op::ParseRateBinary));
     }
 }

@@ -56,11 +56,13 @@
 //! ```
 
 mod abi;
+pub mod binary;
 #[doc(hidden)]
 pub mod export;
 pub mod frame;
 mod manifest;
 mod ops;
+mod rate_wire;
 
 pub use abi::{
     ABI_MAJOR, ABI_MINOR, CallFn, CreateFn, DestroyFn, EntryPoint, FreeFn, ManifestFn, PluginBuf,
@@ -69,7 +71,8 @@ pub use abi::{
 pub use export::{PluginCarrier, config_from_json};
 pub use manifest::{BUILD_RUSTC, BUILD_TARGET, CORE_VERSION, Manifest, PanicStrategy};
 pub use ops::{
-    Op, ParseRateInput, ParseRateInputRef, ParseTrackInput, ParseTrackInputRef, TrackOutcome,
+    EXTENSIONS, Op, ParseRateInput, ParseRateInputRef, ParseTrackInput, ParseTrackInputRef,
+    TrackOutcome,
 };
 
 #[cfg(test)]

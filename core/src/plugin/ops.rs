@@ -14,9 +14,24 @@
 //! | `parse_track` | [`ParseTrackInput`] | `[`[`TrackOutcome`]`]` |
 //! | `build_connect` | `null` | `HttpRequest` or `null` |
 //! | `parse_connect` | `HttpResponse` | `null` |
+//! | `parse_rate_binary` | [`BinaryParseRateInput`](super::binary::BinaryParseRateInput) | `Step<`[`BinaryRates`](super::binary::BinaryRates)`>` |
+//! | `build_rate_binary` | [`BinaryRequest`](super::binary::BinaryRequest) | `[HttpRequest]` |
 //!
 //! With status ERROR the output is an [`Error`](crate::Error) instead. New operations get new
-//! numbers in a minor version; an older plugin answers UNKNOWN_OP.
+//! numbers; an older plugin answers UNKNOWN_OP. An operation that is not in ABI 1.0 is an
+//! *extension*: a plugin that knows it lists its name in its manifest's `extensions`, and a
+//! host calls it only on plugins that list it (so neither side needs a newer table, and a
+//! plugin with an extension still loads in a host without it).
+//!
+//! Extensions (both only worth it through `call_framed`; through plain `call` they take and
+//! give exactly what `build_rate` and `parse_rate` do):
+//!
+//! - `build_rate_binary` (op 13): `build_rate` with the request as a binary blob in the
+//!   frame's bodies section ([`super::binary`]): the input JSON is `[offset, length]`.
+//! - `parse_rate_binary` (op 12): `parse_rate` with the request as a binary blob
+//!   (`{"request": [offset, length], "exchange": …}`), answering the rates as a binary blob:
+//!   `{"done": [offset, length]}`, or `{"next": [HttpRequest]}` for another round as in
+//!   `parse_rate`.
 
 use serde::{Deserialize, Serialize};
 
@@ -50,11 +65,16 @@ pub enum Op {
     BuildConnect = 10,
     /// `CarrierProtocol::parse_connect`.
     ParseConnect = 11,
+    /// Extension `parse_rate_binary`: `CarrierProtocol::parse_rate`, request and rates in
+    /// binary.
+    ParseRateBinary = 12,
+    /// Extension `build_rate_binary`: `CarrierProtocol::build_rate`, the request in binary.
+    BuildRateBinary = 13,
 }
 
 impl Op {
-    /// Every operation of ABI 1.0.
-    pub const ALL: [Op; 11] = [
+    /// Every operation this build knows: ABI 1.0's eleven, then the extensions.
+    pub const ALL: [Op; 13] = [
         Op::Info,
         Op::Auth,
         Op::BuildToken,
@@ -66,6 +86,8 @@ impl Op {
         Op::ParseTrack,
         Op::BuildConnect,
         Op::ParseConnect,
+        Op::ParseRateBinary,
+        Op::BuildRateBinary,
     ];
 
     /// The number sent across the ABI.
@@ -92,9 +114,15 @@ impl Op {
             Op::ParseTrack => "parse_track",
             Op::BuildConnect => "build_connect",
             Op::ParseConnect => "parse_connect",
+            Op::ParseRateBinary => "parse_rate_binary",
+            Op::BuildRateBinary => "build_rate_binary",
         }
     }
 }
+
+/// The extensions a plugin built with this `shipmux-core` knows, by name (the operation's
+/// [`name`](Op::name)); `export_plugin!` lists them in the manifest.
+pub const EXTENSIONS: [Op; 2] = [Op::BuildRateBinary, Op::ParseRateBinary];
 
 /// Input of `parse_rate`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

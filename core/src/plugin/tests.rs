@@ -270,3 +270,116 @@ fn broken_frames_are_bad_input() {
     assert!(String::from_utf8_lossy(&msg).contains("outside"), "{msg:?}");
     unsafe { (TABLE.destroy)(instance) };
 }
+
+#[test]
+fn the_binary_extensions_answer_what_the_json_operations_answer() {
+    use binary::{BinaryParseRateInputRef, BinaryRates, BinaryRequestRef};
+    use frame::{Frame, FrameWriter};
+    let (_, instance, _) = create(r#"{"base_url":"http://127.0.0.1:9"}"#);
+    let r = request("US", "10001");
+
+    let framed = |op: Op, input: &[u8]| {
+        let (s, out) = call_framed(instance, op.code(), input);
+        assert_eq!(s, status::OK, "{op:?}: {}", String::from_utf8_lossy(&out));
+        out
+    };
+    let out = framed(Op::BuildRate, &FrameWriter::encode(Vec::new(), &r).unwrap());
+    let json_reqs: Vec<HttpRequest> = Frame::parse(&out).unwrap().decode().unwrap();
+    let input = FrameWriter::encode(Vec::new(), &BinaryRequestRef(&r)).unwrap();
+    let out = framed(Op::BuildRateBinary, &input);
+    let reqs: Vec<HttpRequest> = Frame::parse(&out).unwrap().decode().unwrap();
+    assert_eq!(reqs, json_reqs);
+
+    let exchange = Exchange {
+        round: 0,
+        requests: reqs,
+        responses: vec![HttpResponse::new(200, "12.50")],
+    };
+    let input = ParseRateInputRef {
+        request: &r,
+        exchange: &exchange,
+    };
+    let out = framed(
+        Op::ParseRate,
+        &FrameWriter::encode(Vec::new(), &input).unwrap(),
+    );
+    let json_step: Step<Vec<Rate>> = Frame::parse(&out).unwrap().decode().unwrap();
+    let binary_input = BinaryParseRateInputRef(ParseRateInputRef {
+        request: &r,
+        exchange: &exchange,
+    });
+    let out = framed(
+        Op::ParseRateBinary,
+        &FrameWriter::encode(Vec::new(), &binary_input).unwrap(),
+    );
+    let step: Step<BinaryRates> = Frame::parse(&out).unwrap().decode().unwrap();
+    let Step::Done(BinaryRates(rates)) = step else {
+        panic!("expected rates")
+    };
+    assert_eq!(Step::Done(rates), json_step);
+
+    // Through plain `call` (no frames), the extensions take and give the JSON operations'
+    // messages.
+    let (s, plain) = call(
+        instance,
+        Op::ParseRateBinary.code(),
+        &serde_json::to_vec(&input).unwrap(),
+    );
+    assert_eq!(s, status::OK);
+    let (_, json) = call(
+        instance,
+        Op::ParseRate.code(),
+        &serde_json::to_vec(&input).unwrap(),
+    );
+    assert_eq!(plain, json);
+    let (s, plain) = call(
+        instance,
+        Op::BuildRateBinary.code(),
+        &serde_json::to_vec(&r).unwrap(),
+    );
+    assert_eq!(s, status::OK);
+    let (_, json) = call(
+        instance,
+        Op::BuildRate.code(),
+        &serde_json::to_vec(&r).unwrap(),
+    );
+    assert_eq!(plain, json);
+
+    // A damaged binary request is BAD_INPUT naming the operation, like bad JSON.
+    let mut damaged = FrameWriter::encode(Vec::new(), &BinaryRequestRef(&r)).unwrap();
+    damaged[8] = 7;
+    let (s, msg) = call_framed(instance, Op::BuildRateBinary.code(), &damaged);
+    assert_eq!(s, status::BAD_INPUT);
+    let msg = String::from_utf8_lossy(&msg);
+    assert!(
+        msg.contains("build_rate_binary") && msg.contains("format 7"),
+        "{msg}"
+    );
+    unsafe { (TABLE.destroy)(instance) };
+}
+
+#[test]
+fn frames_written_the_1_1_way_still_decode() {
+    use frame::{Frame, FrameWriter};
+    // Rates as a plugin from before the faster writer wrote them: the derived serializer.
+    let mut rate = Rate::new(
+        CarrierId::from_static("toy"),
+        "G",
+        "Ground",
+        Money::parse("12.50", "USD").unwrap(),
+    );
+    rate.transit_days = Some(3);
+    let step = Step::Done(vec![rate]);
+    let old = FrameWriter::new(Vec::new()).finish(&step).unwrap();
+    let back: Step<Vec<Rate>> = Frame::parse(&old).unwrap().decode().unwrap();
+    assert_eq!(back, step);
+    // And what this build writes is what such a host reads with the derived deserializer.
+    let new = FrameWriter::encode(Vec::new(), &step).unwrap();
+    let read_the_old_way: Step<Vec<Rate>> =
+        serde_json::from_slice(Frame::parse(&new).unwrap().json()).unwrap();
+    assert_eq!(read_the_old_way, step);
+    assert_eq!(
+        Frame::parse(&new).unwrap().json(),
+        Frame::parse(&old).unwrap().json()
+    );
+}

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shipmux_core::plugin::binary::{BinaryParseRateInputRef, BinaryRates, BinaryRequestRef};
 use shipmux_core::plugin::frame::{Frame, FrameWriter, PutFrame, TakeFrame, json_from_bytes};
 use shipmux_core::plugin::{
     Op, ParseRateInputRef, ParseTrackInputRef, PluginBuf, PluginSlice, Status, TrackOutcome, status,
@@ -40,6 +41,10 @@ pub struct PluginProtocol {
     info: CarrierInfo,
     auth: Auth,
     track_batch_size: usize,
+    /// The plugin takes `build_rate_binary` (frames, and the extension in its manifest).
+    binary_build_rate: bool,
+    /// The plugin takes `parse_rate_binary` (frames, and the extension in its manifest).
+    binary_parse_rate: bool,
     poisoned: AtomicBool,
     panic_message: OnceLock<String>,
 }
@@ -114,7 +119,10 @@ impl PluginProtocol {
             other => return Err(unexpected(&who, "create", other, &out)),
         }
         drop(out);
+        let extension = |op| plugin.uses_frames() && plugin.manifest().has_extension(op);
         let mut protocol = PluginProtocol {
+            binary_build_rate: extension(Op::BuildRateBinary),
+            binary_parse_rate: extension(Op::ParseRateBinary),
             plugin,
             instance: Instance(instance),
             info: placeholder_info(),
@@ -310,11 +318,25 @@ impl CarrierProtocol for PluginProtocol {
     }
 
     fn build_rate(&self, request: &RateRequest) -> Result<Vec<HttpRequest>> {
-        self.call(Op::BuildRate, request)
+        if self.binary_build_rate {
+            self.call(Op::BuildRateBinary, &BinaryRequestRef(request))
+        } else {
+            self.call(Op::BuildRate, request)
+        }
     }
 
     fn parse_rate(&self, request: &RateRequest, exchange: &Exchange) -> Result<Step<Vec<Rate>>> {
-        self.call(Op::ParseRate, &ParseRateInputRef { request, exchange })
+        let input = ParseRateInputRef { request, exchange };
+        if !self.binary_parse_rate {
+            return self.call(Op::ParseRate, &input);
+        }
+        let input = BinaryParseRateInputRef(input);
+        Ok(
+            match self.call::<Step<BinaryRates>, _>(Op::ParseRateBinary, &input)? {
+                Step::Done(BinaryRates(rates)) => Step::Done(rates),
+                Step::Next(requests) => Step::Next(requests),
+            },
+        )
     }
 
     fn track_batch_size(&self) -> usize {
