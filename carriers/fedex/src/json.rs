@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::fmt;
-use std::str::FromStr;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use shipmux_core::{Weight, WeightUnit};
@@ -83,13 +83,72 @@ impl<'de> Visitor<'de> for DecVisitor {
     }
 }
 
+/// The name under which serde_json (with `arbitrary_precision`, on in this workspace) writes
+/// a struct's one string field verbatim as a number token — the way `serde_json::Number`
+/// serializes itself, and the key rust_decimal reads such numbers by. Using it directly
+/// spares a parse and two allocations per amount (`Number::from_str(&d.to_string())`); the
+/// tests below check that an amount still comes out as a bare number.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
 impl Serialize for Dec {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let text = self.0.to_string();
-        match serde_json::Number::from_str(&text) {
-            Ok(n) => n.serialize(s),
-            Err(_) => s.serialize_str(&text),
+        let text = DecimalText::of(self.0);
+        let mut number = s.serialize_struct(NUMBER_TOKEN, 1)?;
+        number.serialize_field(NUMBER_TOKEN, text.as_str())?;
+        number.end()
+    }
+}
+
+/// A decimal's text (`Decimal`'s `Display`: every digit of the mantissa, the point `scale`
+/// digits from the right, a leading `0` before it, `-` when negative), written on the stack.
+/// At most 29 digits, a sign, a point and a leading zero.
+struct DecimalText {
+    bytes: [u8; 40],
+    start: usize,
+}
+
+impl DecimalText {
+    fn of(d: Decimal) -> DecimalText {
+        let mut text = DecimalText {
+            bytes: [b'0'; 40],
+            start: 40,
+        };
+        let scale = d.scale() as usize;
+        let mut mantissa = d.mantissa().unsigned_abs();
+        let mut written = 0;
+        while mantissa > 0 || written <= scale {
+            if written == scale && scale > 0 {
+                text.push(b'.');
+            }
+            // Below 2^64 the digits come from u64 arithmetic, much cheaper than u128's.
+            let digit = match u64::try_from(mantissa) {
+                Ok(small) => {
+                    mantissa = u128::from(small / 10);
+                    (small % 10) as u8
+                }
+                Err(_) => {
+                    let digit = (mantissa % 10) as u8;
+                    mantissa /= 10;
+                    digit
+                }
+            };
+            text.push(b'0' + digit);
+            written += 1;
         }
+        if d.is_sign_negative() {
+            text.push(b'-');
+        }
+        text
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.start -= 1;
+        self.bytes[self.start] = byte;
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits, `.` and `-` are ever written.
+        std::str::from_utf8(&self.bytes[self.start..]).unwrap_or("0")
     }
 }
 
@@ -103,14 +162,6 @@ pub fn decimal_of(value: &Value) -> Option<Decimal> {
         _ => return None,
     };
     shipmux_core::parse_decimal_or_scientific(&text)
-}
-
-/// A JSON number whose token is `d`'s text (`16.00` is written `16.00`).
-#[cfg(feature = "sandbox")]
-pub fn number(d: Decimal) -> Value {
-    serde_json::from_str::<serde_json::Number>(&d.to_string())
-        .map(Value::Number)
-        .unwrap_or_else(|_| Value::String(d.to_string()))
 }
 
 /// A JSON string borrowed from the body, owned only when it had escapes (serde's derive
@@ -197,6 +248,35 @@ mod tests {
         }
         let Dec(d) = serde_json::from_str("16.00").unwrap();
         assert_eq!(serde_json::to_string(&Dec(d)).unwrap(), "16.00");
+        assert!(serde_json::to_value(Dec(d)).unwrap().is_number());
+        let tiny = Decimal::new(-1, 28);
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut cases = vec![
+            Decimal::MAX,
+            Decimal::MIN,
+            tiny,
+            Decimal::ZERO,
+            -Decimal::ZERO,
+        ];
+        cases.push(Decimal::new(0, 2));
+        cases.push(-Decimal::new(0, 3));
+        for _ in 0..20_000 {
+            let (lo, mid, hi) = (next() as u32, next() as u32, next() as u32);
+            let bits = next();
+            let hi = [0, 0, 1, hi][(bits % 4) as usize];
+            let mid = [0, mid][((bits >> 2) % 2) as usize];
+            let scale = ((bits >> 3) % 29) as u32;
+            cases.push(Decimal::from_parts(lo, mid, hi, bits >> 8 & 1 == 1, scale));
+        }
+        for d in cases {
+            assert_eq!(serde_json::to_string(&Dec(d)).unwrap(), d.to_string());
+        }
         let Dec(d) = serde_json::from_str(r#"" 100 ""#).unwrap();
         assert_eq!(d.to_string(), "100");
         for (bad, shown) in [

@@ -35,6 +35,7 @@ mod reply;
 mod services;
 mod token;
 mod track;
+mod wire;
 
 use std::sync::Arc;
 use std::time::Duration;

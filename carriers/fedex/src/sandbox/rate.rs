@@ -5,18 +5,23 @@
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Weekday};
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::{Value, json};
+use serde_json::Value;
 use shipmux_core::WeightUnit;
 use shipmux_sandbox::price::{self, Place, PriceQuote, Shipment};
 use shipmux_sandbox::tracking::default_base_date;
 
-use super::rate_request::{self, PARCEL_LIMIT_LB, QuoteRequest};
+use super::rate_request::{self, PARCEL_LIMIT_LB, Party, QuoteRequest};
 use super::reply::{self, FedexError};
 use super::services::{self, LaneFacts, Service};
+use super::wire::{
+    Alert, Charge, Commit, CurrencyExchangeRate, DateDetail, DerivedLocation, OperationalDetail,
+    PackageRateDetail, ProductName, RateOutput, RateReplyDetail, RatedPackage, RatedShipmentDetail,
+    ServiceDescription, ShipmentRateDetail, Surcharge, TransitDays, Weight,
+};
 use crate::codes;
-use crate::json::number;
+use crate::json::Dec;
 
 /// The axum handler of the rate path.
 pub async fn quote(headers: HeaderMap, body: Bytes) -> Response {
@@ -54,21 +59,28 @@ pub fn answer(headers: &HeaderMap, body: &[u8]) -> Response {
             )],
         );
     }
-    let details: Vec<Value> = offered.iter().map(|s| reply_detail(&request, s)).collect();
+    let details: Vec<RateReplyDetail<'_>> =
+        offered.iter().map(|s| reply_detail(&request, s)).collect();
     let mut alerts = Vec::new();
     if request.packages.len() > 1 {
-        alerts.push(json!({"code": "SHIPMENT.CHARGES.NOTE",
-            "message": "Shipment level charges have been added to first package.",
-            "alertType": "NOTE"}));
+        alerts.push(Alert {
+            code: "SHIPMENT.CHARGES.NOTE",
+            message: "Shipment level charges have been added to first package.",
+            alert_type: "NOTE",
+        });
     }
+    // About 1.5 KB per rated detail and 0.3 KB per package in it, 1 KB per service.
+    let rated: usize = details.iter().map(|d| d.rated_shipment_details.len()).sum();
+    let capacity = 512 + details.len() * 1024 + rated * (1536 + request.packages.len() * 320);
     reply::output(
         customer,
-        json!({
-            "alerts": alerts,
-            "rateReplyDetails": details,
-            "quoteDate": ship_date(&request).format("%Y-%m-%d").to_string(),
-            "encoded": false,
-        }),
+        &RateOutput {
+            alerts,
+            rate_reply_details: details,
+            quote_date: ship_date(&request).to_string(),
+            encoded: false,
+        },
+        capacity,
     )
 }
 
@@ -215,15 +227,14 @@ fn amounts(
     a
 }
 
-fn rated_detail(
+fn rated_detail<'a>(
     request: &QuoteRequest,
-    rate_type: &str,
+    rate_type: &'static str,
     amounts: &Amounts,
-    currency: &str,
+    currency: &'a str,
     quote: &PriceQuote,
-    exchange: Option<(&str, Decimal)>,
-) -> Value {
-    let billing = billing_weight(request, quote);
+    exchange: Option<(&'a str, Decimal)>,
+) -> RatedShipmentDetail<'a> {
     let method = if request
         .packages
         .iter()
@@ -233,95 +244,123 @@ fn rated_detail(
     } else {
         "DIM"
     };
-    let mut surcharges = vec![json!({"type": "FUEL", "description": "Fuel Surcharge",
-        "level": "PACKAGE", "amount": number(amounts.fuel)})];
+    let mut surcharges = vec![Surcharge {
+        kind: "FUEL",
+        description: "Fuel Surcharge",
+        level: "PACKAGE",
+        amount: Dec(amounts.fuel),
+    }];
     if !amounts.residential.is_zero() {
-        surcharges.push(json!({"type": "RESIDENTIAL_DELIVERY",
-            "description": "Residential delivery surcharge", "level": "PACKAGE",
-            "amount": number(amounts.residential)}));
+        surcharges.push(Surcharge {
+            kind: "RESIDENTIAL_DELIVERY",
+            description: "Residential delivery surcharge",
+            level: "PACKAGE",
+            amount: Dec(amounts.residential),
+        });
     }
-    let taxes: Vec<Value> = amounts
-        .taxes
-        .iter()
-        .map(|(t, d, a)| json!({"type": t, "description": d, "amount": number(*a)}))
-        .collect();
-    let fees: Vec<Value> = amounts
-        .fees
-        .iter()
-        .map(|(t, d, a)| json!({"type": t, "description": d, "amount": number(*a)}))
-        .collect();
+    let charges = |list: &[(&'static str, &'static str, Decimal)]| -> Vec<Charge> {
+        list.iter()
+            .map(|&(kind, description, amount)| Charge {
+                kind,
+                description,
+                amount: Dec(amount),
+            })
+            .collect()
+    };
     let net = amounts.net();
     let package_type = match rate_type {
         "LIST" => "PAYOR_LIST_PACKAGE",
         "ACCOUNT" => "PAYOR_ACCOUNT_PACKAGE",
         _ => "PREFERRED_ACCOUNT_PACKAGE",
     };
-    let packages: Vec<Value> = request
+    let rated_packages = request
         .packages
         .iter()
         .enumerate()
         .map(|(i, p)| {
             // FedEx puts shipment-level charges on the first package.
-            let share = |d: Decimal| number(if i == 0 { d } else { Decimal::ZERO });
-            json!({"groupNumber": 0, "sequenceNumber": i + 1,
-                "packageRateDetail": {"rateType": package_type, "ratedWeightMethod": method,
-                    "baseCharge": share(amounts.base), "totalFreightDiscounts": share(amounts.discount),
-                    "totalSurcharges": share(amounts.fuel + amounts.residential),
-                    "netCharge": share(net), "billingWeight": {"units": "LB",
-                        "value": number(price::billable_pounds(p))},
-                    "currency": currency}})
+            let share = |d: Decimal| Dec(if i == 0 { d } else { Decimal::ZERO });
+            RatedPackage {
+                group_number: 0,
+                sequence_number: i + 1,
+                package_rate_detail: PackageRateDetail {
+                    rate_type: package_type,
+                    rated_weight_method: method,
+                    base_charge: share(amounts.base),
+                    total_freight_discounts: share(amounts.discount),
+                    total_surcharges: share(amounts.fuel + amounts.residential),
+                    net_charge: share(net),
+                    billing_weight: Weight {
+                        units: "LB",
+                        value: Dec(price::billable_pounds(p)),
+                    },
+                    currency,
+                },
+            }
         })
         .collect();
-    let mut shipment_detail = json!({
-        "rateZone": quote.zone.to_string(),
-        "dimDivisor": 139,
-        "fuelSurchargePercent": 14.5,
-        "totalSurcharges": number(amounts.fuel + amounts.residential),
-        "totalFreightDiscount": number(amounts.discount),
-        "surCharges": surcharges,
-        "taxes": taxes,
-        "totalBillingWeight": billing,
-        "currency": currency,
-    });
-    if let Some((from, rate)) = exchange {
-        shipment_detail["currencyExchangeRate"] =
-            json!({"fromCurrency": from, "intoCurrency": currency, "rate": number(rate)});
+    let shipment_rate_detail = ShipmentRateDetail {
+        rate_zone: quote.zone.to_string(),
+        dim_divisor: 139,
+        fuel_surcharge_percent: Dec(Decimal::new(145, 1)),
+        total_surcharges: Dec(amounts.fuel + amounts.residential),
+        total_freight_discount: Dec(amounts.discount),
+        sur_charges: surcharges,
+        taxes: charges(&amounts.taxes),
+        total_billing_weight: billing_weight(request, quote),
+        currency,
+        currency_exchange_rate: exchange.map(|(from, rate)| CurrencyExchangeRate {
+            from_currency: from,
+            into_currency: currency,
+            rate: Dec(rate),
+        }),
+    };
+    RatedShipmentDetail {
+        rate_type,
+        rated_weight_method: method,
+        total_discounts: Dec(amounts.discount),
+        total_base_charge: Dec(amounts.base),
+        total_net_charge: Dec(net),
+        total_vat_charge: 0,
+        total_net_fed_ex_charge: Dec(amounts.net_fedex()),
+        total_duties_and_taxes: Dec(amounts.duties),
+        total_net_charge_with_duties_and_taxes: Dec(net + amounts.duties + amounts.fee_total()),
+        total_duties_taxes_and_fees: Dec(amounts.duties + amounts.fee_total()),
+        total_ancillary_fees_and_taxes: Dec(amounts.fee_total()),
+        shipment_rate_detail,
+        rated_packages,
+        currency,
+        ancillary_fees_and_taxes: charges(&amounts.fees),
     }
-    let mut detail = json!({
-        "rateType": rate_type,
-        "ratedWeightMethod": method,
-        "totalDiscounts": number(amounts.discount),
-        "totalBaseCharge": number(amounts.base),
-        "totalNetCharge": number(net),
-        "totalVatCharge": 0,
-        "totalNetFedExCharge": number(amounts.net_fedex()),
-        "totalDutiesAndTaxes": number(amounts.duties),
-        "totalNetChargeWithDutiesAndTaxes": number(net + amounts.duties + amounts.fee_total()),
-        "totalDutiesTaxesAndFees": number(amounts.duties + amounts.fee_total()),
-        "totalAncillaryFeesAndTaxes": number(amounts.fee_total()),
-        "shipmentRateDetail": shipment_detail,
-        "ratedPackages": packages,
-        "currency": currency,
-    });
-    if !fees.is_empty() {
-        detail["ancillaryFeesAndTaxes"] = Value::Array(fees);
-    }
-    detail
 }
 
-fn billing_weight(request: &QuoteRequest, quote: &PriceQuote) -> Value {
+fn billing_weight(request: &QuoteRequest, quote: &PriceQuote) -> Weight {
     match request.weight_unit {
-        WeightUnit::Kg => json!({"units": "KG",
-            "value": number(quote.billable_in(WeightUnit::Kg, Decimal::new(1, 1)))}),
-        _ => json!({"units": "LB", "value": number(quote.billable_weight.value)}),
+        WeightUnit::Kg => Weight {
+            units: "KG",
+            value: Dec(quote.billable_in(WeightUnit::Kg, Decimal::new(1, 1))),
+        },
+        _ => Weight {
+            units: "LB",
+            value: Dec(quote.billable_weight.value),
+        },
     }
 }
 
-fn weekday(date: NaiveDate) -> String {
-    date.weekday().to_string().to_ascii_uppercase()
+/// FedEx's three-letter day: `MON` … `SUN`.
+fn weekday(date: NaiveDate) -> &'static str {
+    match date.weekday() {
+        Weekday::Mon => "MON",
+        Weekday::Tue => "TUE",
+        Weekday::Wed => "WED",
+        Weekday::Thu => "THU",
+        Weekday::Fri => "FRI",
+        Weekday::Sat => "SAT",
+        Weekday::Sun => "SUN",
+    }
 }
 
-fn reply_detail(request: &QuoteRequest, service: &Service) -> Value {
+fn reply_detail<'a>(request: &'a QuoteRequest, service: &Service) -> RateReplyDetail<'a> {
     let quote = price::quote(&shipment(request), &service.level);
     let currency = services::currency_of(&request.shipper.country);
     let mut rated = Vec::new();
@@ -364,28 +403,17 @@ fn reply_detail(request: &QuoteRequest, service: &Service) -> Value {
         "FEDEX_GROUND" if international => "FedEx International Ground®",
         code => codes::service_name(code).unwrap_or(code),
     };
-    let mut detail = json!({
-        "serviceType": service.code,
-        "serviceName": name,
-        "packagingType": request.packaging,
-        "ratedShipmentDetails": rated,
-        "signatureOptionType": "SERVICE_DEFAULT",
-        "serviceDescription": {
-            "serviceType": service.code,
-            "code": service.code,
-            "names": [{"type": "long", "encoding": "utf-8", "value": name}],
-            "serviceCategory": if service.freight { "freight" } else { "parcel" },
-            "description": name,
-        },
-    });
-    let mut operational = json!({
-        "ineligibleForMoneyBackGuarantee": false,
-        "originServiceAreas": ["A1"],
-        "destinationServiceAreas": ["A1"],
-        "countryCodes": [request.recipient.country],
-        "serviceCode": service.code,
-    });
-    if request.return_transit_times {
+    let mut operational = OperationalDetail {
+        ineligible_for_money_back_guarantee: false,
+        origin_service_areas: ["A1"],
+        destination_service_areas: ["A1"],
+        country_codes: [&request.recipient.country],
+        service_code: service.code,
+        transit_time: None,
+        delivery_date: None,
+        delivery_day: None,
+    };
+    let commit = request.return_transit_times.then(|| {
         let days = quote.transit_days;
         let delivery = price::add_business_days(ship_date(request), days);
         let hour = if service.carrier_code == "FDXE" {
@@ -393,37 +421,63 @@ fn reply_detail(request: &QuoteRequest, service: &Service) -> Value {
         } else {
             "23:59:00"
         };
-        let day_format = format!("{}T{hour}", delivery.format("%Y-%m-%d"));
-        let mut commit = json!({
-            "derivedOriginDetail": {"countryCode": request.shipper.country,
-                "stateOrProvinceCode": request.shipper.region,
-                "postalCode": request.shipper.postal_code},
-            "derivedDestinationDetail": {"countryCode": request.recipient.country,
-                "stateOrProvinceCode": request.recipient.region,
-                "postalCode": request.recipient.postal_code},
-            "saturdayDelivery": false,
-        });
+        // `NaiveDate`'s `Display` is `%Y-%m-%d`.
+        let day_format = format!("{delivery}T{hour}");
+        let location = |party: &'a Party| DerivedLocation {
+            country_code: &party.country,
+            state_or_province_code: party.region.as_deref(),
+            postal_code: &party.postal_code,
+        };
+        let mut commit = Commit {
+            derived_origin_detail: location(&request.shipper),
+            derived_destination_detail: location(&request.recipient),
+            saturday_delivery: false,
+            days_in_transit: None,
+            label: None,
+            date_detail: None,
+            transit_days: None,
+            guaranteed_type: service.level.guaranteed.then_some("GUARANTEED_DELIVERY"),
+        };
         if service.code == "SMART_POST" {
             // FedEx gives Ground Economy a range, not a day count.
-            commit["daysInTransit"] = json!("SMARTPOST_TRANSIT_DAYS");
-            commit["label"] = json!("Delivery date unavailable");
+            commit.days_in_transit = Some("SMARTPOST_TRANSIT_DAYS");
+            commit.label = Some("Delivery date unavailable");
         } else {
             let word = codes::transit_word(days).unwrap_or_else(|| "UNKNOWN".to_string());
-            commit["dateDetail"] =
-                json!({"dayOfWeek": weekday(delivery)[..3], "dayFormat": day_format});
-            commit["transitDays"] = json!({"description": format!("{days} Business Days"),
-                "minimumTransitTime": word});
-            operational["transitTime"] = json!(word);
-            operational["deliveryDate"] = json!(day_format);
-            operational["deliveryDay"] = json!(weekday(delivery)[..3]);
+            commit.date_detail = Some(DateDetail {
+                day_of_week: weekday(delivery),
+                day_format: day_format.clone(),
+            });
+            commit.transit_days = Some(TransitDays {
+                description: format!("{days} Business Days"),
+                minimum_transit_time: word.clone(),
+            });
+            operational.transit_time = Some(word);
+            operational.delivery_date = Some(day_format);
+            operational.delivery_day = Some(weekday(delivery));
         }
-        if service.level.guaranteed {
-            commit["guaranteedType"] = json!("GUARANTEED_DELIVERY");
-        }
-        detail["commit"] = commit;
+        commit
+    });
+    RateReplyDetail {
+        service_type: service.code,
+        service_name: name,
+        packaging_type: &request.packaging,
+        rated_shipment_details: rated,
+        signature_option_type: "SERVICE_DEFAULT",
+        service_description: ServiceDescription {
+            service_type: service.code,
+            code: service.code,
+            names: [ProductName {
+                kind: "long",
+                encoding: "utf-8",
+                value: name,
+            }],
+            service_category: if service.freight { "freight" } else { "parcel" },
+            description: name,
+        },
+        commit,
+        operational_detail: operational,
     }
-    detail["operationalDetail"] = operational;
-    detail
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 static TRANSACTIONS: AtomicU64 = AtomicU64::new(1);
@@ -42,11 +43,36 @@ fn envelope(customer_id: Option<&str>) -> Map<String, Value> {
     body
 }
 
-/// A success: `{"transactionId", "customerTransactionId"?, "output": …}`.
-pub fn output(customer_id: Option<&str>, output: Value) -> Response {
-    let mut body = envelope(customer_id);
-    body.insert("output".into(), output);
-    (StatusCode::OK, Json(Value::Object(body))).into_response()
+/// A success body (`{"transactionId", "customerTransactionId"?, "output"}`), written in one
+/// pass from `output`'s own `Serialize`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Success<'a, T> {
+    transaction_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_transaction_id: Option<&'a str>,
+    output: &'a T,
+}
+
+/// A success: `{"transactionId", "customerTransactionId"?, "output": …}`. `capacity` is a
+/// guess at the body's size, so the buffer is not regrown while it is written.
+pub fn output<T: Serialize>(customer_id: Option<&str>, output: &T, capacity: usize) -> Response {
+    let body = Success {
+        transaction_id: transaction_id(),
+        customer_transaction_id: customer_id,
+        output,
+    };
+    let mut bytes = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut bytes, &body) {
+        Ok(()) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            bytes,
+        )
+            .into_response(),
+        // Only a bug in a `Serialize` impl gets here; say so as a server error would.
+        Err(_) => for_status(StatusCode::INTERNAL_SERVER_ERROR),
+    }
 }
 
 /// One FedEx error: a code and its message.

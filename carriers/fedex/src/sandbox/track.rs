@@ -99,7 +99,7 @@ pub async fn track(headers: HeaderMap, body: Bytes) -> Response {
         .iter()
         .map(|n| complete_result(n, detailed))
         .collect();
-    reply::output(customer, json!({"completeTrackResults": results}))
+    reply::output(customer, &json!({"completeTrackResults": results}), 4096)
 }
 
 fn complete_result(number: &str, detailed: bool) -> Value {
