@@ -98,6 +98,35 @@ fn shipping_options_request_is_in_pounds_and_inches_rounded_up() {
 }
 
 #[test]
+fn request_bodies_are_written_exactly_with_absent_options_omitted() {
+    let text = |r: &HttpRequest| String::from_utf8(r.body.clone()).unwrap();
+    let request = domestic(vec![parcel("2.50")]);
+    assert_eq!(
+        text(&usps().build_rate(&request).unwrap()[0]),
+        r#"{"destinationEntryFacilityType":"NONE","destinationZIPCode":"90210","originZIPCode":"10001","packageDescription":{"height":1,"length":1,"mailClass":"ALL","weight":2.5,"width":1},"pricingOptions":[{"priceType":"RETAIL"}]}"#
+    );
+    let prices = Usps::builder()
+        .client_id("k")
+        .client_secret("s")
+        .base_url(BASE)
+        .rate_api(RateApi::Prices)
+        .payment_account("EPS", "1000115566")
+        .build()
+        .unwrap();
+    let request = RateRequest::new(
+        Address::new("US", "10001"),
+        Address::new("GB", "SW1A 1AA"),
+        vec![parcel("1")],
+    )
+    .unwrap()
+    .with_ship_date("2026-11-25".parse().unwrap());
+    assert_eq!(
+        text(&prices.build_rate(&request).unwrap()[0]),
+        r#"{"accountNumber":"1000115566","accountType":"EPS","destinationCountryCode":"GB","foreignPostalCode":"SW1A 1AA","height":1,"length":1,"mailClass":"ALL","mailingDate":"2026-11-25","originZIPCode":"10001","priceType":"RETAIL","weight":1,"width":1}"#
+    );
+}
+
+#[test]
 fn international_request_names_country_and_foreign_postcode() {
     let request = RateRequest::new(
         Address::new("US", "10001"),

@@ -402,3 +402,24 @@ async fn injected_rate_limit_carries_retry_after_in_usps_shape() {
     assert_eq!(e.retry_after_ms, Some(30_000));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn base_rates_answer_is_written_exactly() {
+    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
+    let usps = protocol(&sb);
+    let t = token(&usps).await;
+    let request = HttpRequest::post(format!("{}/prices/v3/base-rates/search", sb.base_url()))
+        .body(
+            "application/json",
+            r#"{"destinationEntryFacilityType":"NONE","destinationZIPCode":"10001","height":4,"length":9,"mailClass":"PRIORITY_MAIL","originZIPCode":"90210","priceType":"COMMERCIAL","processingCategory":"MACHINABLE","rateIndicator":"FB","weight":1,"width":7}"#,
+        );
+    let response = send(&request, Some(&t)).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    // Prices with two decimals, weights as computed, empty lists written, no extraServices.
+    assert_eq!(
+        response.text(),
+        r#"{"rates":[{"SKU":"DPFB1XXXXR00700","description":"Priority Mail Medium Flat Rate Box","destinationEntryFacilityType":"NONE","dimWeight":0,"dimensionalWeight":0,"endDate":"","fees":[],"mailClass":"PRIORITY_MAIL","price":19.30,"priceType":"COMMERCIAL","processingCategory":"NONSTANDARD","productDefinition":"","productName":"Priority Mail Medium Flat Rate Box","rateIndicator":"FB","startDate":"2026-01-18","weight":1,"zone":"08"}],"totalBasePrice":19.30}"#
+    );
+    sb.shutdown().await;
+}
