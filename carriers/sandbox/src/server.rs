@@ -254,6 +254,14 @@ async fn count_unmatched(
     response
 }
 
+/// Sleeps until `at` unless it has passed: tokio completes even an elapsed sleep only on
+/// its next timer tick, which would add up to a millisecond to every zero-latency answer.
+async fn wait_until(at: tokio::time::Instant) {
+    if tokio::time::Instant::now() < at {
+        tokio::time::sleep_until(at).await;
+    }
+}
+
 /// Route layer on every carrier route: count, then answer after the delay — or fault.
 async fn carrier_route_layer(
     State(shared): State<Arc<Shared>>,
@@ -277,10 +285,10 @@ async fn carrier_route_layer(
     let answer_at = tokio::time::Instant::now() + delay;
     let Some(fault) = fault else {
         let response = next.run(request).await;
-        tokio::time::sleep_until(answer_at).await;
+        wait_until(answer_at).await;
         return response;
     };
-    tokio::time::sleep_until(answer_at).await;
+    wait_until(answer_at).await;
     shared.counters.fault(&endpoint, fault.name());
     tracing::debug!(endpoint, fault = fault.name(), "sandbox fault");
     let conn = request
