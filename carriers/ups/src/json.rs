@@ -2,9 +2,7 @@
 //! sent as strings (or, rarely, as numbers), empty strings meaning nothing.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use serde_json::Value;
-use shipmux_core::{Error, Money};
 
 /// The value at `path` below `v`; `null` counts as absent (NORMALIZATION.md §0.18).
 pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
@@ -41,32 +39,6 @@ pub fn text_at(v: &Value, path: &[&str]) -> Option<String> {
     text(at(v, path))
 }
 
-/// A decimal as written (`"118.20"` keeps two places).
-pub fn decimal(v: Option<&Value>, what: &str) -> Result<Option<Decimal>, Error> {
-    match text(v) {
-        None => Ok(None),
-        Some(s) => shipmux_core::parse_decimal(&s)
-            .map(Some)
-            .ok_or_else(|| Error::parse(format!("{what}: `{s}` is not a decimal number"))),
-    }
-}
-
-/// Money from a `{CurrencyCode, MonetaryValue}` container; `None` when the container or
-/// its value is absent.
-pub fn money(container: Option<&Value>, what: &str) -> Result<Option<Money>, Error> {
-    let Some(c) = container.filter(|c| !c.is_null()) else {
-        return Ok(None);
-    };
-    let Some(amount) = decimal(c.get("MonetaryValue"), what)? else {
-        return Ok(None);
-    };
-    let currency = text(c.get("CurrencyCode"))
-        .ok_or_else(|| Error::parse(format!("{what}: MonetaryValue without CurrencyCode")))?;
-    let currency = shipmux_core::Currency::new(&currency)
-        .map_err(|_| Error::parse(format!("{what}: `{currency}` is not a currency code")))?;
-    Ok(Some(Money::new(amount, currency)))
-}
-
 /// A `YYYYMMDD` date; anything else is `None`.
 pub fn yyyymmdd(s: Option<&str>) -> Option<NaiveDate> {
     let s = s?.trim();
@@ -96,20 +68,6 @@ mod tests {
         assert_eq!(text(v.get("s")).as_deref(), Some("16.00"));
         assert_eq!(text(v.get("n")).as_deref(), Some("16.00"));
         assert_eq!(text(v.get("e")), None);
-        let m = money(
-            Some(&json!({"CurrencyCode": "USD", "MonetaryValue": "118.20"})),
-            "x",
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(m.amount.to_string(), "118.20");
-        assert!(
-            money(
-                Some(&json!({"MonetaryValue": "abc", "CurrencyCode": "USD"})),
-                "x"
-            )
-            .is_err()
-        );
     }
 
     #[test]
