@@ -54,7 +54,9 @@ pub const fn table<P: PluginCarrier>(manifest: ManifestFn) -> PluginV1 {
     }
 }
 
-/// Writes the manifest of plugin `name` `version` to `out`.
+/// Writes the manifest of plugin `name` `version` to `out`, listing no extensions: for a
+/// table built by hand (one that wraps or replaces some of [`table`]'s functions), which
+/// this crate cannot vouch answers the extension operations the way it answers the others.
 ///
 /// # Safety
 /// `out` must be null or point at writable memory for one [`PluginBuf`].
@@ -66,6 +68,27 @@ pub unsafe fn manifest(
     out: *mut PluginBuf,
 ) -> Status {
     let reply = guarded(|| encode(status::OK, &Manifest::current(name, version, panic_aborts)));
+    // SAFETY: forwarded from the caller.
+    unsafe { hand_over(reply, out) }
+}
+
+/// Writes the manifest of plugin `name` `version` to `out`, listing every extension
+/// [`table`] answers ([`EXTENSIONS`](super::EXTENSIONS)): what [`export_plugin!`] uses,
+/// since the whole table is [`table`]'s.
+///
+/// # Safety
+/// `out` must be null or point at writable memory for one [`PluginBuf`].
+#[doc(hidden)]
+pub unsafe fn manifest_with_extensions(
+    name: &str,
+    version: &str,
+    panic_aborts: bool,
+    out: *mut PluginBuf,
+) -> Status {
+    let reply = guarded(|| {
+        let manifest = Manifest::current(name, version, panic_aborts).with_extensions();
+        encode(status::OK, &manifest)
+    });
     // SAFETY: forwarded from the caller.
     unsafe { hand_over(reply, out) }
 }
@@ -341,7 +364,7 @@ macro_rules! export_plugin {
             ) -> $crate::plugin::Status {
                 // SAFETY: `out` comes from the host, per the ABI contract.
                 unsafe {
-                    $crate::plugin::export::manifest(
+                    $crate::plugin::export::manifest_with_extensions(
                         env!("CARGO_PKG_NAME"),
                         env!("CARGO_PKG_VERSION"),
                         cfg!(panic = "abort"),

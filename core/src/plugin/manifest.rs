@@ -66,15 +66,9 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// True when the plugin lists extension `op`.
-    pub fn has_extension(&self, op: super::Op) -> bool {
-        self.extensions.iter().any(|e| e == op.name())
-    }
-}
-
-impl Manifest {
     /// The manifest of a plugin crate `name` `version` built in this very build (the
-    /// `export_plugin!` macro passes its crate's name, version and panic strategy).
+    /// `export_plugin!` macro passes its crate's name, version and panic strategy), listing
+    /// no extensions (see [`with_extensions`](Self::with_extensions)).
     pub fn current(name: &str, version: &str, panic_aborts: bool) -> Self {
         Manifest {
             name: name.to_string(),
@@ -85,11 +79,23 @@ impl Manifest {
             rustc: BUILD_RUSTC.to_string(),
             panic: PanicStrategy::from_abort(panic_aborts),
             core_version: CORE_VERSION.to_string(),
-            extensions: super::ops::EXTENSIONS
-                .iter()
-                .map(|op| op.name().to_string())
-                .collect(),
+            extensions: Vec::new(),
         }
+    }
+
+    /// The same manifest listing every extension this build's standard table answers
+    /// ([`EXTENSIONS`](super::EXTENSIONS)).
+    pub fn with_extensions(mut self) -> Self {
+        self.extensions = super::ops::EXTENSIONS
+            .iter()
+            .map(|op| op.name().to_string())
+            .collect();
+        self
+    }
+
+    /// True when the plugin lists extension `op`.
+    pub fn has_extension(&self, op: super::Op) -> bool {
+        self.extensions.iter().any(|e| e == op.name())
     }
 }
 
@@ -123,7 +129,12 @@ mod tests {
 
     #[test]
     fn extensions_are_listed_and_invisible_to_older_hosts() {
-        let m = Manifest::current("acme", "1.2.3", false);
+        assert!(
+            Manifest::current("acme", "1.2.3", false)
+                .extensions
+                .is_empty()
+        );
+        let m = Manifest::current("acme", "1.2.3", false).with_extensions();
         assert!(m.has_extension(super::super::Op::ParseRateBinary));
         assert!(m.has_extension(super::super::Op::BuildRateBinary));
         assert!(!m.has_extension(super::super::Op::ParseRate));
