@@ -1,9 +1,14 @@
 //! The per-quote cost of calling Canada Post through the plugin ABI versus the same protocol
 //! linked in: `build_rate` + `parse_rate` on a real sandbox answer, no network in the loop.
-//! The difference is what the ABI adds (JSON both ways, base64 bodies, the table calls).
+//! The difference is what the ABI adds (the messages both ways, the copies, the table calls).
+//! Since the binary extensions, the plugin is called with `build_rate_binary` and
+//! `parse_rate_binary`; the `canadapost_quote_parts` group shows each message's cost in every
+//! form (1.0 JSON, 1.1 frames, binary).
 //!
 //! `cargo bench -p shipmux-host --bench plugin_abi` (builds the release `.so` first, into
-//! `target/plugin-build`).
+//! `target/plugin-build`). With `SHIPMUX_BENCH_BASELINE_SO=/path/to/libshipmux_canadapost.so`
+//! (a build from another commit) it also measures that plugin, and the difference between the
+//! two, interleaved in the same run.
 
 use std::hint::black_box;
 use std::path::Path;

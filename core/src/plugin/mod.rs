@@ -7,6 +7,9 @@
 //! ([`frame`]: the same JSON, but HTTP bodies as raw bytes beside it instead of base64 in
 //! it). Every message is the JSON of the core types (see [`Op`] for which), so no Rust type
 //! crosses the boundary and the plugin need not be built by the same compiler as the host.
+//! The quote's hot path has *extensions* on top of 1.1: operations a plugin lists in its
+//! manifest, which carry the request and the rates as compact binary ([`binary`]) instead of
+//! JSON; a host uses them only with a plugin that lists them.
 //!
 //! The plugin does no I/O: it builds HTTP request descriptions and parses responses, and the
 //! host sends them with its own client, retries, token cache, rate limits and cache. So a
