@@ -16,7 +16,8 @@ use crate::tolerant::List;
 mod request_body;
 mod response_body;
 
-use request_body::{self as body, AsText, RateRequestWrapper};
+pub(crate) use request_body::AsText;
+use request_body::{self as body, RateRequestWrapper};
 use response_body::{
     Amount, ErrorResponse, NegotiatedRateCharges, RateAnswer, RatedShipment, money,
 };

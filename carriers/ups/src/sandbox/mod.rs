@@ -16,6 +16,7 @@ mod oauth;
 mod rating;
 mod services;
 mod tracking;
+mod wire;
 
 use axum::Json;
 use axum::http::StatusCode;

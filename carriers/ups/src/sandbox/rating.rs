@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, Weekday};
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde_json::Value;
 use shipmux_core::model::country::is_iso_country;
 use shipmux_core::{Dimensions, LengthUnit, Weight, WeightUnit};
 use shipmux_sandbox::price::{self, Package, Place, PriceQuote, Shipment};
@@ -18,6 +18,7 @@ use shipmux_sandbox::tracking::default_base_date;
 
 use super::services::{self, SandboxService};
 use super::ups_error;
+use super::wire::{self, AsText, OneOrMany};
 use crate::json::{at, list, text, text_at};
 
 /// Rating versions UPS lists (current and deprecated).
@@ -117,7 +118,12 @@ struct Parsed {
     service: Option<String>,
 }
 
-fn answer(document: &Value, version: &str, shop: bool, tnt: bool) -> Result<Value, Refusal> {
+fn answer(
+    document: &Value,
+    version: &str,
+    shop: bool,
+    tnt: bool,
+) -> Result<wire::RateResponseWrapper, Refusal> {
     let request =
         at(document, &["RateRequest"]).ok_or_else(|| bad("111004", "Missing RateRequest."))?;
     let parsed = parse_request(request, shop)?;
@@ -160,33 +166,39 @@ fn answer(document: &Value, version: &str, shop: bool, tnt: bool) -> Result<Valu
         packages: parsed.packages.clone(),
         residential: parsed.residential,
     };
-    let rated: Vec<Value> = chosen
+    let rated: Vec<wire::RatedShipment> = chosen
         .iter()
         .map(|service| rated_shipment(service, &shipment, &parsed, currency, tnt, version, lists))
         .collect();
-    let alert = json!({"Code": "110971", "Description": "Your invoice may vary from the displayed reference rates"});
-    Ok(json!({
-        "RateResponse": {
-            "Response": {
-                "ResponseStatus": {"Code": "1", "Description": "Success"},
-                "Alert": one_or_many(vec![alert], lists),
-                "TransactionReference": {
-                    "CustomerContext": text_at(request, &["Request", "TransactionReference", "CustomerContext"]).unwrap_or_default(),
+    Ok(wire::RateResponseWrapper {
+        rate_response: wire::RateResponse {
+            rated_shipment: OneOrMany::new(rated, arrays),
+            response: wire::Response {
+                alert: OneOrMany::new(vec![RATE_ALERT], lists),
+                response_status: wire::CodeDescription {
+                    code: "1",
+                    description: "Success",
+                },
+                transaction_reference: wire::TransactionReference {
+                    customer_context: text_at(
+                        request,
+                        &["Request", "TransactionReference", "CustomerContext"],
+                    )
+                    .unwrap_or_default(),
                 },
             },
-            "RatedShipment": one_or_many(rated, arrays),
-        }
-    }))
+        },
+    })
 }
 
-/// UPS sends one-element lists as bare objects in older versions.
-fn one_or_many(mut items: Vec<Value>, arrays: bool) -> Value {
-    if !arrays && items.len() == 1 {
-        items.pop().unwrap_or(Value::Null)
-    } else {
-        Value::Array(items)
-    }
-}
+/// The alert UPS puts on every rated answer.
+const RATE_ALERT: wire::CodeDescription = wire::CodeDescription {
+    code: "110971",
+    description: "Your invoice may vary from the displayed reference rates",
+};
+
+/// UPS's disclaimer on time-in-transit answers.
+const TRANSIT_DISCLAIMER: &str = "Services listed as guaranteed are backed by a money-back guarantee for transportation charges only. See Terms and Conditions in the Service Guide for details.";
 
 fn parse_request(request: &Value, shop: bool) -> Result<Parsed, Refusal> {
     let shipment = at(request, &["Shipment"]).ok_or_else(|| bad("111005", "Missing Shipment."))?;
@@ -362,13 +374,14 @@ fn currency_for(country: &str) -> &'static str {
     }
 }
 
-fn amount(currency: &str, value: Decimal) -> Value {
-    let mut v = value;
-    v.rescale(2);
-    json!({"CurrencyCode": currency, "MonetaryValue": v.to_string()})
+fn amount(currency: &'static str, value: Decimal) -> wire::Amount {
+    wire::Amount {
+        currency_code: currency,
+        monetary_value: AsText(cents(value)),
+    }
 }
 
-fn weight_text(lb: &Weight, code: &str) -> String {
+fn weight_text(lb: &Weight, code: &str) -> AsText<Decimal> {
     let unit = if code == "KGS" {
         WeightUnit::Kg
     } else {
@@ -376,100 +389,115 @@ fn weight_text(lb: &Weight, code: &str) -> String {
     };
     let mut v = lb.ceil_to(unit, Decimal::new(1, 1));
     v.rescale(1);
-    v.to_string()
+    AsText(v)
 }
 
-fn billing_weight(billable: &Weight, code: &str) -> Value {
+fn billing_weight(billable: &Weight, code: &'static str) -> wire::BillingWeight {
     let description = if code == "KGS" { "Kilograms" } else { "Pounds" };
-    json!({
-        "UnitOfMeasurement": {"Code": code, "Description": description},
-        "Weight": weight_text(billable, code),
-    })
+    wire::BillingWeight {
+        unit_of_measurement: wire::CodeDescription { code, description },
+        weight: weight_text(billable, code),
+    }
 }
 
 /// Itemized charges: fuel (375) and, for homes, the residential surcharge (270).
-fn itemized(currency: &str, q: &PriceQuote, lists: bool) -> Value {
-    let mut items =
-        vec![json!({"Code": "375", "CurrencyCode": currency, "MonetaryValue": with_cents(q.fuel)})];
+fn itemized(
+    currency: &'static str,
+    q: &PriceQuote,
+    lists: bool,
+) -> OneOrMany<wire::ItemizedCharge> {
+    let charge = |code, value| wire::ItemizedCharge {
+        code,
+        currency_code: currency,
+        monetary_value: AsText(cents(value)),
+    };
+    let mut items = vec![charge("375", q.fuel)];
     if !q.residential.is_zero() {
-        items.push(json!({"Code": "270", "CurrencyCode": currency, "MonetaryValue": with_cents(q.residential)}));
+        items.push(charge("270", q.residential));
     }
-    one_or_many(items, lists)
+    OneOrMany::new(items, lists)
 }
 
-fn with_cents(d: Decimal) -> String {
+/// GST on Canadian prices, when the request asked for taxes and there is any.
+fn gst(tax: Decimal, lists: bool) -> Option<OneOrMany<wire::TaxCharge>> {
+    (!tax.is_zero()).then(|| {
+        OneOrMany::new(
+            vec![wire::TaxCharge {
+                monetary_value: AsText(cents(tax)),
+                tax_type: "GST",
+            }],
+            lists,
+        )
+    })
+}
+
+/// `d` with exactly two decimal places.
+fn cents(d: Decimal) -> Decimal {
     let mut v = d;
     v.rescale(2);
-    v.to_string()
+    v
+}
+
+/// A date's `DayOfWeek` as UPS writes it.
+fn day_of_week(date: NaiveDate) -> &'static str {
+    match date.weekday() {
+        Weekday::Mon => "MON",
+        Weekday::Tue => "TUE",
+        Weekday::Wed => "WED",
+        Weekday::Thu => "THU",
+        Weekday::Fri => "FRI",
+        Weekday::Sat => "SAT",
+        Weekday::Sun => "SUN",
+    }
 }
 
 fn rated_shipment(
     service: &SandboxService,
     shipment: &Shipment,
     parsed: &Parsed,
-    currency: &str,
+    currency: &'static str,
     tnt: bool,
     version: u32,
     lists: bool,
-) -> Value {
+) -> wire::RatedShipment {
     let q = price::quote(shipment, &service.level);
     let zero = Decimal::new(0, 2);
-    let mut rated = json!({
-        "Service": {"Code": service.code, "Description": ""},
-        "RatedShipmentAlert": one_or_many(vec![json!({"Code": "110971", "Description": "Your invoice may vary from the displayed reference rates"})], lists),
-        "BillingWeight": billing_weight(&q.billable_weight, parsed.weight_code),
-        "TransportationCharges": amount(currency, q.total),
-        "BaseServiceCharge": amount(currency, q.base),
-        "ItemizedCharges": itemized(currency, &q, lists),
-        "ServiceOptionsCharges": amount(currency, zero),
-        "TotalCharges": amount(currency, q.total),
-    });
-    if version >= 2409 {
-        rated["Zone"] = json!(format!("{:03}", q.zone));
-    }
     let tax_rate = if currency == "CAD" {
         Decimal::new(5, 2)
     } else {
         Decimal::ZERO
     };
-    if parsed.taxes {
+    let (tax_charges, total_charges_with_taxes) = if parsed.taxes {
         let tax = (q.total * tax_rate).round_dp(2);
-        if !tax.is_zero() {
-            rated["TaxCharges"] = one_or_many(
-                vec![json!({"Type": "GST", "MonetaryValue": with_cents(tax)})],
-                lists,
-            );
-        }
-        rated["TotalChargesWithTaxes"] = amount(currency, q.total + tax);
-    }
-    if parsed.negotiated {
+        (gst(tax, lists), Some(amount(currency, q.total + tax)))
+    } else {
+        (None, None)
+    };
+    let negotiated_rate_charges = parsed.negotiated.then(|| {
         let n = q.discounted(12);
-        let mut negotiated = json!({
-            "BaseServiceCharge": amount(currency, n.base),
-            "ItemizedCharges": itemized(currency, &n, lists),
-            "TotalCharge": amount(currency, n.total),
-        });
-        if parsed.taxes {
+        let (tax_charges, total_charges_with_taxes) = if parsed.taxes {
             let tax = (n.total * tax_rate).round_dp(2);
-            if !tax.is_zero() {
-                negotiated["TaxCharges"] = one_or_many(
-                    vec![json!({"Type": "GST", "MonetaryValue": with_cents(tax)})],
-                    lists,
-                );
-            }
-            negotiated["TotalChargesWithTaxes"] = amount(currency, n.total + tax);
+            (gst(tax, lists), Some(amount(currency, n.total + tax)))
+        } else {
+            (None, None)
+        };
+        wire::NegotiatedRateCharges {
+            base_service_charge: amount(currency, n.base),
+            itemized_charges: itemized(currency, &n, lists),
+            tax_charges,
+            total_charge: amount(currency, n.total),
+            total_charges_with_taxes,
         }
-        rated["NegotiatedRateCharges"] = negotiated;
-    }
+    });
     let delivery = price::add_business_days(parsed.pickup, q.transit_days);
-    if service.level.guaranteed {
-        let mut guaranteed = json!({"BusinessDaysInTransit": q.transit_days.to_string()});
-        if let Some(by) = service.delivery_by {
-            guaranteed["DeliveryByTime"] = json!(by);
-        }
-        rated["GuaranteedDelivery"] = guaranteed;
-    }
-    let packages: Vec<Value> = shipment
+    let guaranteed_delivery = service
+        .level
+        .guaranteed
+        .then_some(wire::GuaranteedDelivery {
+            business_days_in_transit: AsText(q.transit_days),
+            delivery_by_time: service.delivery_by,
+        });
+    let packages: Vec<wire::RatedPackage> = shipment
         .packages
         .iter()
         .map(|p| {
@@ -480,42 +508,65 @@ fn rated_shipment(
                 residential: false,
             };
             let pq = price::quote(&alone, &service.level);
-            json!({
-                "TransportationCharges": amount(currency, pq.total),
-                "BaseServiceCharge": amount(currency, pq.base),
-                "ServiceOptionsCharges": amount(currency, zero),
-                "ItemizedCharges": itemized(currency, &pq, lists),
-                "TotalCharges": amount(currency, pq.total),
-                "Weight": weight_text(&p.weight, parsed.weight_code),
-                "BillingWeight": billing_weight(&pq.billable_weight, parsed.weight_code),
-            })
+            wire::RatedPackage {
+                base_service_charge: amount(currency, pq.base),
+                billing_weight: billing_weight(&pq.billable_weight, parsed.weight_code),
+                itemized_charges: itemized(currency, &pq, lists),
+                service_options_charges: amount(currency, zero),
+                total_charges: amount(currency, pq.total),
+                transportation_charges: amount(currency, pq.total),
+                weight: weight_text(&p.weight, parsed.weight_code),
+            }
         })
         .collect();
-    rated["RatedPackage"] = one_or_many(packages, lists);
-    if tnt {
-        let day = |d: NaiveDate| d.format("%Y%m%d").to_string();
-        let mut summary = json!({
-            "Service": {"Description": service.name},
-            "EstimatedArrival": {
-                "Arrival": {"Date": day(delivery), "Time": if service.level.guaranteed { "103000" } else { "233000" }},
-                "BusinessDaysInTransit": q.transit_days.to_string(),
-                "Pickup": {"Date": day(parsed.pickup), "Time": "170000"},
-                "DayOfWeek": delivery.format("%a").to_string().to_ascii_uppercase(),
-                "CustomerCenterCutoff": "170000",
-                "TotalTransitDays": (delivery - parsed.pickup).num_days().to_string(),
+    let time_in_transit = tnt.then(|| {
+        let guaranteed = service.level.guaranteed;
+        wire::TimeInTransit {
+            disclaimer: TRANSIT_DISCLAIMER,
+            package_bill_type: "03",
+            pickup_date: wire::day(parsed.pickup),
+            service_summary: wire::ServiceSummary {
+                estimated_arrival: wire::EstimatedArrival {
+                    arrival: wire::DateTime {
+                        date: wire::day(delivery),
+                        time: if guaranteed { "103000" } else { "233000" },
+                    },
+                    business_days_in_transit: AsText(q.transit_days),
+                    customer_center_cutoff: "170000",
+                    day_of_week: day_of_week(delivery),
+                    pickup: wire::DateTime {
+                        date: wire::day(parsed.pickup),
+                        time: "170000",
+                    },
+                    total_transit_days: AsText((delivery - parsed.pickup).num_days()),
+                },
+                guaranteed_indicator: guaranteed.then_some(""),
+                saturday_delivery: "0",
+                service: wire::Description {
+                    description: service.name,
+                },
+                sunday_delivery: "0",
             },
-            "SaturdayDelivery": "0",
-            "SundayDelivery": "0",
-        });
-        if service.level.guaranteed {
-            summary["GuaranteedIndicator"] = json!("");
         }
-        rated["TimeInTransit"] = json!({
-            "PickupDate": day(parsed.pickup),
-            "PackageBillType": "03",
-            "Disclaimer": "Services listed as guaranteed are backed by a money-back guarantee for transportation charges only. See Terms and Conditions in the Service Guide for details.",
-            "ServiceSummary": summary,
-        });
+    });
+    wire::RatedShipment {
+        base_service_charge: amount(currency, q.base),
+        billing_weight: billing_weight(&q.billable_weight, parsed.weight_code),
+        guaranteed_delivery,
+        itemized_charges: itemized(currency, &q, lists),
+        negotiated_rate_charges,
+        rated_package: OneOrMany::new(packages, lists),
+        rated_shipment_alert: OneOrMany::new(vec![RATE_ALERT], lists),
+        service: wire::CodeDescription {
+            code: service.code,
+            description: "",
+        },
+        service_options_charges: amount(currency, zero),
+        tax_charges,
+        time_in_transit,
+        total_charges: amount(currency, q.total),
+        total_charges_with_taxes,
+        transportation_charges: amount(currency, q.total),
+        zone: (version >= 2409).then(|| format!("{:03}", q.zone)),
     }
-    rated
 }
