@@ -171,6 +171,11 @@ impl<'de> Text<'de> {
         self.0.as_deref()
     }
 
+    /// The text itself, borrowed from the input when it had no escapes.
+    pub fn into_cow(self) -> Option<Cow<'de, str>> {
+        self.0
+    }
+
     fn from_borrowed(s: &'de str) -> Self {
         let s = s.trim();
         Text((!s.is_empty()).then_some(Cow::Borrowed(s)))

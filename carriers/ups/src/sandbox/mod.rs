@@ -14,9 +14,10 @@
 
 mod oauth;
 mod rating;
+mod request_body;
+mod response_body;
 mod services;
 mod tracking;
-mod wire;
 
 use axum::Json;
 use axum::http::StatusCode;

@@ -1,6 +1,7 @@
 //! `POST /api/rating/{version}/{requestoption}`: validates a UPS `RateRequest` as UPS does
 //! and answers a `RateResponse` shaped like UPS's samples, priced by the kit's model.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -16,10 +17,11 @@ use shipmux_core::{Dimensions, LengthUnit, Weight, WeightUnit};
 use shipmux_sandbox::price::{self, Package, Place, PriceQuote, Shipment};
 use shipmux_sandbox::tracking::default_base_date;
 
+use super::request_body::{self, Address, Party, RateRequest, RateRequestDocument};
+use super::response_body::{self as wire, AsText, OneOrMany};
 use super::services::{self, SandboxService};
 use super::ups_error;
-use super::wire::{self, AsText, OneOrMany};
-use crate::json::{at, list, text, text_at};
+use crate::tolerant::{List, Text};
 
 /// Rating versions UPS lists (current and deprecated).
 const VERSIONS: &[&str] = &[
@@ -80,33 +82,47 @@ pub fn answer_rate(
     };
     let time_in_transit =
         option_tnt || additional_info.is_some_and(|v| v.eq_ignore_ascii_case("timeintransit"));
-    // Like UPS's JSON reader, take the first JSON value and ignore anything after it.
-    let parsed = serde_json::Deserializer::from_slice(body)
-        .into_iter::<Value>()
-        .next();
-    let Some(Ok(document)) = parsed else {
+    let Some(document) = first_json_value(body) else {
         return bad("111003", "The request body is not valid JSON.").into_response();
     };
-    match answer(&document, version, shop, time_in_transit) {
+    match answer(document, version, shop, time_in_transit) {
         Ok(response) => Json(response).into_response(),
         Err(refusal) => refusal.into_response(),
     }
 }
 
+/// Like UPS's JSON reader, the first JSON value of `body`, anything after it ignored; `None`
+/// when there is none. The typed read skips the parts it does not need without decoding
+/// their strings, so a value that is not UTF-8 or holds escapes is also checked by a full
+/// `Value` parse: the same bodies are refused as when the sandbox read every request into
+/// a `Value`.
+fn first_json_value(body: &[u8]) -> Option<RateRequestDocument<'_>> {
+    let mut values = serde_json::Deserializer::from_slice(body).into_iter::<RateRequestDocument>();
+    let document = values.next()?.ok()?;
+    let read = &body[..values.byte_offset()];
+    let plain = std::str::from_utf8(read).is_ok() && !read.contains(&b'\\');
+    let valid = plain
+        || serde_json::Deserializer::from_slice(read)
+            .into_iter::<Value>()
+            .next()
+            .is_some_and(|v| v.is_ok());
+    valid.then_some(document)
+}
+
 /// The UPS version whose response shape applies: `SubVersion` when sent, else the path's.
-fn effective_version(request: &Value, path_version: &str) -> u32 {
+fn effective_version(sub_version: Option<&str>, path_version: &str) -> u32 {
     let digits = |s: &str| -> Option<u32> {
         let d: String = s.chars().filter(char::is_ascii_digit).collect();
         d.parse().ok()
     };
-    text_at(request, &["Request", "SubVersion"])
-        .and_then(|s| digits(&s))
+    sub_version
+        .and_then(digits)
         .filter(|v| *v >= 1000)
         .or_else(|| digits(path_version).filter(|v| *v >= 1000))
         .unwrap_or(1601)
 }
 
-struct Parsed {
+struct Parsed<'de> {
     origin: Place,
     destination: Place,
     packages: Vec<Package>,
@@ -116,18 +132,23 @@ struct Parsed {
     taxes: bool,
     pickup: NaiveDate,
     service: Option<String>,
+    /// `SubVersion`, when sent.
+    sub_version: Option<String>,
+    /// `CustomerContext`, echoed back.
+    customer_context: Cow<'de, str>,
 }
 
-fn answer(
-    document: &Value,
+fn answer<'de>(
+    document: RateRequestDocument<'de>,
     version: &str,
     shop: bool,
     tnt: bool,
-) -> Result<wire::RateResponseWrapper, Refusal> {
-    let request =
-        at(document, &["RateRequest"]).ok_or_else(|| bad("111004", "Missing RateRequest."))?;
+) -> Result<wire::RateResponseWrapper<'de>, Refusal> {
+    let request = document
+        .rate_request
+        .ok_or_else(|| bad("111004", "Missing RateRequest."))?;
     let parsed = parse_request(request, shop)?;
-    let version = effective_version(request, version);
+    let version = effective_version(parsed.sub_version.as_deref(), version);
     let arrays = version >= 2409;
     let lists = version >= 2403;
 
@@ -180,11 +201,7 @@ fn answer(
                     description: "Success",
                 },
                 transaction_reference: wire::TransactionReference {
-                    customer_context: text_at(
-                        request,
-                        &["Request", "TransactionReference", "CustomerContext"],
-                    )
-                    .unwrap_or_default(),
+                    customer_context: parsed.customer_context,
                 },
             },
         },
@@ -200,22 +217,43 @@ const RATE_ALERT: wire::CodeDescription = wire::CodeDescription {
 /// UPS's disclaimer on time-in-transit answers.
 const TRANSIT_DISCLAIMER: &str = "Services listed as guaranteed are backed by a money-back guarantee for transportation charges only. See Terms and Conditions in the Service Guide for details.";
 
-fn parse_request(request: &Value, shop: bool) -> Result<Parsed, Refusal> {
-    let shipment = at(request, &["Shipment"]).ok_or_else(|| bad("111005", "Missing Shipment."))?;
-    let shipper = at(shipment, &["Shipper"]).ok_or_else(|| bad("120100", "Missing Shipper."))?;
-    let ship_to = at(shipment, &["ShipTo"]).ok_or_else(|| bad("120200", "Missing ShipTo."))?;
-    let shipper_country = text_at(shipper, &["Address", "CountryCode"])
+/// A party's `Address.CountryCode`.
+fn country_of<'a>(party: &'a Party<'_>) -> Option<&'a str> {
+    party.address.as_ref().and_then(|a| a.country_code.get())
+}
+
+/// An address's `PostalCode`, empty when there is none.
+fn postal_of<'a>(address: Option<&'a Address<'_>>) -> &'a str {
+    address
+        .and_then(|a| a.postal_code.get())
+        .unwrap_or_default()
+}
+
+fn parse_request(request: RateRequest<'_>, shop: bool) -> Result<Parsed<'_>, Refusal> {
+    let shipment = request
+        .shipment
+        .as_ref()
+        .ok_or_else(|| bad("111005", "Missing Shipment."))?;
+    let shipper = shipment
+        .shipper
+        .as_ref()
+        .ok_or_else(|| bad("120100", "Missing Shipper."))?;
+    let ship_to = shipment
+        .ship_to
+        .as_ref()
+        .ok_or_else(|| bad("120200", "Missing ShipTo."))?;
+    let shipper_country = country_of(shipper)
         .ok_or_else(|| bad("120101", "Missing or invalid Shipper CountryCode."))?;
-    let to_country = text_at(ship_to, &["Address", "CountryCode"])
+    let to_country = country_of(ship_to)
         .ok_or_else(|| bad("120201", "Missing or invalid ShipTo CountryCode."))?;
     for (country, code, message) in [
         (
-            &shipper_country,
+            shipper_country,
             "120101",
             "Missing or invalid Shipper CountryCode.",
         ),
         (
-            &to_country,
+            to_country,
             "120201",
             "Missing or invalid ShipTo CountryCode.",
         ),
@@ -224,14 +262,16 @@ fn parse_request(request: &Value, shop: bool) -> Result<Parsed, Refusal> {
             return Err(bad(code, message));
         }
     }
-    let from = at(shipment, &["ShipFrom", "Address"]).or_else(|| at(shipper, &["Address"]));
+    let from = shipment
+        .ship_from
+        .as_ref()
+        .and_then(|p| p.address.as_ref())
+        .or(shipper.address.as_ref());
     let from_country = from
-        .and_then(|a| text(a.get("CountryCode")))
-        .unwrap_or(shipper_country.clone());
-    let from_postal = from
-        .and_then(|a| text(a.get("PostalCode")))
-        .unwrap_or_default();
-    let to_postal = text_at(ship_to, &["Address", "PostalCode"]).unwrap_or_default();
+        .and_then(|a| a.country_code.get())
+        .unwrap_or(shipper_country);
+    let from_postal = postal_of(from);
+    let to_postal = postal_of(ship_to.address.as_ref());
     if to_postal.is_empty()
         && matches!(to_country.to_ascii_uppercase().as_str(), "US" | "CA" | "PR")
     {
@@ -245,9 +285,13 @@ fn parse_request(request: &Value, shop: bool) -> Result<Parsed, Refusal> {
     {
         return Err(bad("120102", "Missing or invalid ShipFrom PostalCode."));
     }
-    for charge in list(at(shipment, &["PaymentDetails", "ShipmentCharge"])) {
-        if let Some(bill) = at(charge, &["BillShipper"])
-            && text(bill.get("AccountNumber")).is_none()
+    let charges = shipment
+        .payment_details
+        .as_ref()
+        .map(|p| &p.shipment_charge);
+    for charge in charges.into_iter().flat_map(List::iter) {
+        if let Some(bill) = &charge.bill_shipper
+            && bill.account_number.get().is_none()
         {
             return Err(bad(
                 "111600",
@@ -256,19 +300,19 @@ fn parse_request(request: &Value, shop: bool) -> Result<Parsed, Refusal> {
         }
     }
 
-    let package_values = list(at(shipment, &["Package"]));
+    let package_values = &shipment.package;
     if package_values.is_empty() {
         return Err(bad("111050", "Missing Package."));
     }
-    if package_values.len() > 200 {
+    if package_values.0.len() > 200 {
         return Err(bad(
             "111056",
             "A shipment may contain at most 200 packages.",
         ));
     }
-    let mut packages = Vec::with_capacity(package_values.len());
+    let mut packages = Vec::with_capacity(package_values.0.len());
     let mut weight_code = None;
-    for p in package_values {
+    for p in package_values.iter() {
         let (weight, code) = package_weight(p)?;
         weight_code.get_or_insert(code);
         packages.push(Package {
@@ -281,41 +325,67 @@ fn parse_request(request: &Value, shop: bool) -> Result<Parsed, Refusal> {
         None
     } else {
         Some(
-            text_at(shipment, &["Service", "Code"])
-                .ok_or_else(|| bad("111100", "Missing or invalid Service Code for Rate."))?,
+            request_body::code(&shipment.service)
+                .ok_or_else(|| bad("111100", "Missing or invalid Service Code for Rate."))?
+                .to_string(),
         )
     };
-    let pickup = text_at(shipment, &["DeliveryTimeInformation", "Pickup", "Date"])
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y%m%d").ok())
+    let pickup = shipment
+        .delivery_time_information
+        .as_ref()
+        .and_then(|d| d.pickup.as_ref())
+        .and_then(|p| p.date.get())
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok())
         .unwrap_or_else(default_base_date);
     let pickup = next_business_day(pickup);
+    let origin = Place::new(from_country, from_postal);
+    let destination = Place::new(to_country, to_postal);
+    let residential = ship_to
+        .address
+        .as_ref()
+        .is_some_and(|a| a.residential_address_indicator.is_some());
+    let negotiated = shipment
+        .shipment_rating_options
+        .as_ref()
+        .is_some_and(|o| o.negotiated_rates_indicator.is_some())
+        && shipper.shipper_number.get().is_some();
+    let taxes =
+        shipment.tax_information_indicator.is_some() || request.tax_information_indicator.is_some();
+    let (sub_version, customer_context) = match request.request {
+        Some(r) => (
+            r.sub_version.get().map(str::to_string),
+            r.transaction_reference
+                .and_then(|t| t.customer_context.into_cow())
+                .unwrap_or_default(),
+        ),
+        None => (None, Cow::Borrowed("")),
+    };
     Ok(Parsed {
-        origin: Place::new(&from_country, &from_postal),
-        destination: Place::new(&to_country, &to_postal),
+        origin,
+        destination,
         packages,
         weight_code: weight_code.unwrap_or("LBS"),
-        residential: at(ship_to, &["Address", "ResidentialAddressIndicator"]).is_some(),
-        negotiated: at(
-            shipment,
-            &["ShipmentRatingOptions", "NegotiatedRatesIndicator"],
-        )
-        .is_some()
-            && text(shipper.get("ShipperNumber")).is_some(),
-        taxes: at(shipment, &["TaxInformationIndicator"]).is_some()
-            || at(request, &["TaxInformationIndicator"]).is_some(),
+        residential,
+        negotiated,
+        taxes,
         pickup,
         service,
+        sub_version,
+        customer_context,
     })
 }
 
-fn package_weight(p: &Value) -> Result<(Weight, &'static str), Refusal> {
+fn package_weight(p: &request_body::Package) -> Result<(Weight, &'static str), Refusal> {
     let invalid = || bad("111035", "Missing or invalid package weight.");
-    let value = text_at(p, &["PackageWeight", "Weight"])
-        .and_then(|w| Decimal::from_str(&w).ok())
+    let package_weight = p.package_weight.as_ref();
+    let value = package_weight
+        .and_then(|w| w.weight.get())
+        .and_then(|w| Decimal::from_str(w).ok())
         .filter(|w| *w > Decimal::ZERO)
         .ok_or_else(invalid)?;
-    let code =
-        text_at(p, &["PackageWeight", "UnitOfMeasurement", "Code"]).unwrap_or_else(|| "LBS".into());
+    let code = package_weight
+        .and_then(|w| request_body::code(&w.unit_of_measurement))
+        .unwrap_or("LBS");
     let (unit, response_code) = match code.to_ascii_uppercase().as_str() {
         "LBS" => (WeightUnit::Lb, "LBS"),
         "KGS" => (WeightUnit::Kg, "KGS"),
@@ -332,20 +402,20 @@ fn package_weight(p: &Value) -> Result<(Weight, &'static str), Refusal> {
     Ok((weight, response_code))
 }
 
-fn package_dimensions(p: &Value) -> Result<Option<Dimensions>, Refusal> {
-    let Some(d) = at(p, &["Dimensions"]) else {
+fn package_dimensions(p: &request_body::Package) -> Result<Option<Dimensions>, Refusal> {
+    let Some(d) = &p.dimensions else {
         return Ok(None);
     };
-    let side = |k: &str| {
-        text(d.get(k))
-            .and_then(|v| Decimal::from_str(&v).ok())
+    let side = |t: &Text| {
+        t.get()
+            .and_then(|v| Decimal::from_str(v).ok())
             .filter(|v| *v > Decimal::ZERO)
     };
-    let (Some(l), Some(w), Some(h)) = (side("Length"), side("Width"), side("Height")) else {
+    let (Some(l), Some(w), Some(h)) = (side(&d.length), side(&d.width), side(&d.height)) else {
         return Err(bad("111040", "Missing or invalid package dimensions."));
     };
-    let unit = match text_at(d, &["UnitOfMeasurement", "Code"])
-        .unwrap_or_else(|| "IN".into())
+    let unit = match request_body::code(&d.unit_of_measurement)
+        .unwrap_or("IN")
         .to_ascii_uppercase()
         .as_str()
     {
@@ -454,7 +524,7 @@ fn day_of_week(date: NaiveDate) -> &'static str {
 fn rated_shipment(
     service: &SandboxService,
     shipment: &Shipment,
-    parsed: &Parsed,
+    parsed: &Parsed<'_>,
     currency: &'static str,
     tnt: bool,
     version: u32,

@@ -43,32 +43,32 @@ impl<T: Serialize> Serialize for OneOrMany<T> {
 /// The document: `{"RateResponse": …}`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct RateResponseWrapper {
-    pub rate_response: RateResponse,
+pub(crate) struct RateResponseWrapper<'a> {
+    pub rate_response: RateResponse<'a>,
 }
 
 /// `RateResponse`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct RateResponse {
+pub(crate) struct RateResponse<'a> {
     pub rated_shipment: OneOrMany<RatedShipment>,
-    pub response: Response,
+    pub response: Response<'a>,
 }
 
 /// `RateResponse.Response`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct Response {
+pub(crate) struct Response<'a> {
     pub alert: OneOrMany<CodeDescription>,
     pub response_status: CodeDescription,
-    pub transaction_reference: TransactionReference,
+    pub transaction_reference: TransactionReference<'a>,
 }
 
 /// `Response.TransactionReference`: the client's `CustomerContext` echoed back.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct TransactionReference {
-    pub customer_context: String,
+pub(crate) struct TransactionReference<'a> {
+    pub customer_context: std::borrow::Cow<'a, str>,
 }
 
 /// `{Code, Description}` (alerts, statuses, services, units).
