@@ -99,6 +99,7 @@ mod conn;
 mod control;
 mod faults;
 mod options;
+mod precise_timer;
 pub mod price;
 mod server;
 mod stats;

@@ -17,6 +17,7 @@ use crate::conn::{ConnHandle, SandboxListener};
 use crate::control;
 use crate::faults::{self, Decider, ErrorBody, Injection};
 use crate::options::{Fault, FaultPlan, Latency, SandboxOptions};
+use crate::precise_timer;
 use crate::stats::{Counters, Stats};
 use crate::tokens::TokenStore;
 
@@ -254,14 +255,6 @@ async fn count_unmatched(
     response
 }
 
-/// Sleeps until `at` unless it has passed: tokio completes even an elapsed sleep only on
-/// its next timer tick, which would add up to a millisecond to every zero-latency answer.
-async fn wait_until(at: tokio::time::Instant) {
-    if tokio::time::Instant::now() < at {
-        tokio::time::sleep_until(at).await;
-    }
-}
-
 /// Route layer on every carrier route: count, then answer after the delay — or fault.
 async fn carrier_route_layer(
     State(shared): State<Arc<Shared>>,
@@ -281,14 +274,14 @@ async fn carrier_route_layer(
     let (delay, fault) = shared.decider().decide(request.uri().path());
     // The latency is the time from the request's arrival to its answer, as a real carrier's
     // response time includes its own work: the handler runs first, then the answer waits for
-    // what is left of the delay.
-    let answer_at = tokio::time::Instant::now() + delay;
+    // what is left of the delay (on a timer finer than tokio's whole milliseconds).
+    let answer_at = std::time::Instant::now() + delay;
     let Some(fault) = fault else {
         let response = next.run(request).await;
-        wait_until(answer_at).await;
+        precise_timer::sleep_until(answer_at).await;
         return response;
     };
-    wait_until(answer_at).await;
+    precise_timer::sleep_until(answer_at).await;
     shared.counters.fault(&endpoint, fault.name());
     tracing::debug!(endpoint, fault = fault.name(), "sandbox fault");
     let conn = request

@@ -53,6 +53,8 @@ pub struct Settings {
     pub targets: BTreeMap<String, String>,
     /// Whether sandboxes ran in this process (then `cpu_s` includes theirs).
     pub in_process_sandboxes: bool,
+    /// Whether the carriers were connected (tokens fetched) before the clock started.
+    pub connect_first: bool,
 }
 
 /// The `--json` report.
