@@ -86,6 +86,7 @@ fn a_rate_limited_run_stays_inside_the_limit_for_its_duration() {
             "ups",
             "--rate-limit",
             "ups=20/s",
+            "--connect-first",
             "--cache",
             "off",
             "--distinct",
@@ -103,6 +104,11 @@ fn a_rate_limited_run_stays_inside_the_limit_for_its_duration() {
     assert!(calls <= 22, "{calls} UPS calls in 1 s at 20/s: {v}");
     assert!(calls >= 1, "the limit still lets calls through: {v}");
     assert_eq!(v["errors"], serde_json::json!({}), "no caller starved: {v}");
+    assert_eq!(v["settings"]["connect_first"], true);
+    assert_eq!(
+        v["token_calls"]["ups"], 1,
+        "connecting first fetched the one token: {v}"
+    );
     assert!(
         v["cancelled_at_end"].as_u64().unwrap() > 0,
         "16 callers at 20/s leave some waiting at the end: {v}"
