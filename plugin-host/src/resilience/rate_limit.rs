@@ -51,11 +51,15 @@ impl RateLimit {
         self
     }
 
-    fn quota(&self) -> Quota {
+    /// The time between two permits at the sustained rate (never zero).
+    fn interval(&self) -> Duration {
         let requests = self.requests.max(1);
-        let per = self.per.max(Duration::from_nanos(u64::from(requests)));
-        let burst = NonZeroU32::new(self.burst.unwrap_or(requests).max(1)).expect("max(1)");
-        Quota::with_period(per / requests)
+        self.per.max(Duration::from_nanos(u64::from(requests))) / requests
+    }
+
+    fn quota(&self) -> Quota {
+        let burst = NonZeroU32::new(self.burst.unwrap_or(self.requests).max(1)).expect("max(1)");
+        Quota::with_period(self.interval())
             .expect("period is positive")
             .allow_burst(burst)
     }
@@ -198,13 +202,12 @@ impl AccountLimiter {
     /// `rate_limited` error — at once when the permits it would need are already spoken for,
     /// not a late permit. Waiting callers get their permits in arrival order.
     pub async fn acquire(&self, deadline: Option<Instant>) -> Result<(), Error> {
-        let _in_line = InLine::join(&self.waiting);
-        let ahead = self.waiting.load(Ordering::Relaxed) - 1;
+        let (_in_line, ahead) = InLine::join(&self.waiting);
         if ahead == 0 && self.limiter.check().is_ok() {
             return Ok(());
         }
         // The queue ahead needs about one emission interval per caller.
-        let queue_wait = self.interval().saturating_mul(ahead as u32);
+        let queue_wait = self.limit.interval().saturating_mul(ahead as u32);
         if let Some(deadline) = deadline
             && Instant::now() + queue_wait > deadline
         {
@@ -213,7 +216,7 @@ impl AccountLimiter {
         let _turn = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, self.turn.lock())
                 .await
-                .map_err(|_| self.refusal(self.interval()))?,
+                .map_err(|_| self.refusal(self.limit.interval()))?,
             None => self.turn.lock().await,
         };
         loop {
@@ -228,11 +231,6 @@ impl AccountLimiter {
             }
             tokio::time::sleep(wait).await;
         }
-    }
-
-    /// The time between two permits at the sustained rate.
-    fn interval(&self) -> Duration {
-        self.limit.per / self.limit.requests.max(1)
     }
 
     fn refusal(&self, wait: Duration) -> Error {
@@ -252,9 +250,10 @@ impl AccountLimiter {
 struct InLine<'a>(&'a AtomicUsize);
 
 impl<'a> InLine<'a> {
-    fn join(waiting: &'a AtomicUsize) -> Self {
-        waiting.fetch_add(1, Ordering::Relaxed);
-        InLine(waiting)
+    /// Joins the line; also says how many callers were in it already.
+    fn join(waiting: &'a AtomicUsize) -> (Self, usize) {
+        let ahead = waiting.fetch_add(1, Ordering::Relaxed);
+        (InLine(waiting), ahead)
     }
 }
 
