@@ -269,6 +269,11 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
     let distinct = u64::from(args.distinct);
     let cpu_before = process::cpu_seconds();
     let started = Instant::now();
+    // With `--duration` (and no `--quotes`), when the run ends.
+    let end = match (total, until) {
+        (None, Some(until)) => Some(started + until),
+        _ => None,
+    };
 
     let sampler = {
         let (done, stop, bar) = (done.clone(), stop.clone(), bar.clone());
@@ -313,9 +318,9 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
                 let shard = &shards[w as usize % shards.len()];
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
-                    let more = match (total, until) {
+                    let more = match (total, end) {
                         (Some(total), _) => n < total,
-                        (None, Some(until)) => started.elapsed() < until,
+                        (None, Some(end)) => Instant::now() < end,
                         (None, None) => false,
                     };
                     if !more {
@@ -331,22 +336,22 @@ async fn drive(args: &LoadtestArgs, host: Arc<Host>) -> Run {
                         }
                     };
                     let t = Instant::now();
-                    // With `--duration`, the run ends at its end: a quote still waiting then
-                    // (e.g. for a rate-limit permit) is cancelled, not finished afterwards.
-                    let answer = match until {
-                        Some(until) if total.is_none() => {
-                            let end = tokio::time::Instant::from_std(started + until);
-                            match tokio::time::timeout_at(end, host.quote_checkout(&checkout))
-                                .await
-                            {
-                                Ok(answer) => answer,
-                                Err(_) => {
-                                    cancelled.fetch_add(1, Ordering::Relaxed);
-                                    break;
-                                }
+                    // A quote still waiting at the end of the run (e.g. for a rate-limit
+                    // permit) is cancelled, not finished afterwards.
+                    let answer = match end {
+                        Some(end) => match tokio::time::timeout_at(
+                            tokio::time::Instant::from_std(end),
+                            host.quote_checkout(&checkout),
+                        )
+                        .await
+                        {
+                            Ok(answer) => answer,
+                            Err(_) => {
+                                cancelled.fetch_add(1, Ordering::Relaxed);
+                                break;
                             }
-                        }
-                        _ => host.quote_checkout(&checkout).await,
+                        },
+                        None => host.quote_checkout(&checkout).await,
                     };
                     let micros = t.elapsed().as_micros() as u64;
                     shard
