@@ -363,6 +363,23 @@ fn child_loads_the_plugin_named_by_shipmux_load_plugin() {
     assert_eq!(e.kind, ErrorKind::Plugin, "{e}");
 }
 
+/// Runs `test` of this binary in a child process with the variable `env` set, so that a crash
+/// (a signal, a stack overflow) fails an assertion instead of the whole run. Records the
+/// `(door, input)` row with the child's exit and returns the crash, if any.
+fn crash_in_child(
+    test: &str,
+    env: (&str, &std::ffi::OsStr),
+    (door, input): (&str, &str),
+) -> Option<String> {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test])
+        .env(env.0, env.1)
+        .output()
+        .expect("the test binary runs");
+    row(door, input, &format!("child process: {:?}", out.status));
+    (!out.status.success()).then(|| format!("{input}: {:?}", out.status))
+}
+
 /// Found here: `dlopen` of a copy of the real Canada Post plugin cut short maps segments
 /// past the end of the file, and touching them kills the whole process with SIGBUS before
 /// the loader can refuse anything — a host scanning a plugin folder dies on a half-copied
@@ -377,22 +394,11 @@ fn a_truncated_plugin_is_refused_not_a_crash() {
     for (what, len) in [("cut to 4 KiB", 4096), ("cut to 64 KiB", 65536)] {
         let path = dir.join(format!("cut-{len}.so"));
         std::fs::write(&path, &real[..len]).unwrap();
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "child_loads_the_plugin_named_by_shipmux_load_plugin",
-            ])
-            .env("SHIPMUX_LOAD_PLUGIN", &path)
-            .output()
-            .expect("the test binary runs");
-        row(
-            "plugin file",
-            &format!("the real plugin {what}"),
-            &format!("child process: {:?}", out.status),
-        );
-        if !out.status.success() {
-            crashes.push(format!("{what}: {:?}", out.status));
-        }
+        crashes.extend(crash_in_child(
+            "child_loads_the_plugin_named_by_shipmux_load_plugin",
+            ("SHIPMUX_LOAD_PLUGIN", path.as_os_str()),
+            ("plugin file", &format!("the real plugin {what}")),
+        ));
     }
     assert!(crashes.is_empty(), "{crashes:?}");
 }
@@ -460,19 +466,11 @@ fn child_reads_a_long_underscored_amount() {
 fn decimal_text_with_many_underscores_is_refused_not_a_crash() {
     let mut crashes = Vec::new();
     for door in ["checkout", "rate_json", "ups_answer"] {
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "child_reads_a_long_underscored_amount"])
-            .env("SHIPMUX_DECIMAL_DOOR", door)
-            .output()
-            .expect("the test binary runs");
-        row(
-            "decimal text",
-            &format!("{door}: `1` and 100,000 `_`"),
-            &format!("child process: {:?}", out.status),
-        );
-        if !out.status.success() {
-            crashes.push(format!("{door}: {:?}", out.status));
-        }
+        crashes.extend(crash_in_child(
+            "child_reads_a_long_underscored_amount",
+            ("SHIPMUX_DECIMAL_DOOR", door.as_ref()),
+            ("decimal text", &format!("{door}: `1` and 100,000 `_`")),
+        ));
     }
     assert!(crashes.is_empty(), "{crashes:?}");
 }
