@@ -1,4 +1,4 @@
-//! The one public error type. Its JSON is a contract (DESIGN.md §3):
+//! The one public error type. Its JSON is a contract (docs/design.md):
 //! `{"kind", "carrier", "code", "message", "retryable", "retry_after_ms"}`.
 //!
 //! *Kind* says what went wrong; *retryable* says whether trying the same call again may help.
@@ -59,7 +59,7 @@ impl ErrorKind {
         }
     }
 
-    /// The kind an HTTP status maps to (NORMALIZATION.md §0.16), with its default
+    /// The kind an HTTP status maps to (docs/carriers/README.md, "Errors"), with its default
     /// retryability; `None` for success statuses.
     pub fn from_http_status(status: u16) -> Option<(ErrorKind, bool)> {
         Some(match status {
@@ -75,6 +75,39 @@ impl ErrorKind {
 }
 
 impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which of a carrier's operations an error came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Operation {
+    /// Getting an OAuth token.
+    Token,
+    /// Quoting rates.
+    Rate,
+    /// Tracking shipments.
+    Track,
+    /// Checking the credentials.
+    Connect,
+}
+
+impl Operation {
+    /// The operation as text (`rate`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Token => "token",
+            Operation::Rate => "rate",
+            Operation::Track => "track",
+            Operation::Connect => "connect",
+        }
+    }
+}
+
+impl fmt::Display for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -98,12 +131,19 @@ pub struct Error {
     pub retryable: bool,
     /// How long the carrier asked us to wait before trying again.
     pub retry_after_ms: Option<u64>,
+    /// Which of the carrier's operations failed, when a carrier call did (absent in JSON
+    /// otherwise, so readers of the older shape keep working).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<Operation>,
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(c) = &self.carrier {
-            write!(f, "{c}: ")?;
+        match (&self.carrier, self.operation) {
+            (Some(c), Some(op)) => write!(f, "{c} {op}: ")?,
+            (Some(c), None) => write!(f, "{c}: ")?,
+            (None, Some(op)) => write!(f, "{op}: ")?,
+            (None, None) => {}
         }
         write!(f, "{}", self.kind)?;
         if let Some(code) = &self.code {
@@ -128,7 +168,15 @@ impl Error {
             message: message.into(),
             retryable,
             retry_after_ms: None,
+            operation: None,
         }
+    }
+
+    /// Names the operation that failed, unless the error already names one (a token failure
+    /// inside a quote stays a token failure).
+    pub fn in_operation(mut self, operation: Operation) -> Self {
+        self.operation.get_or_insert(operation);
+        self
     }
 
     /// Our validation refused `field`: the message starts with the field's path.
@@ -157,7 +205,7 @@ impl Error {
     }
 
     /// An error for a non-success HTTP status, with the kind and retryability of
-    /// NORMALIZATION.md §0.16.
+    /// [`ErrorKind::from_http_status`].
     pub fn from_status(status: u16, message: impl Into<String>) -> Self {
         let (kind, retryable) =
             ErrorKind::from_http_status(status).unwrap_or((ErrorKind::Parse, false));

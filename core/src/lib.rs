@@ -27,18 +27,21 @@
 
 pub mod carrier;
 pub mod checkout;
+pub mod descriptor;
 pub mod error;
 pub mod model;
 pub mod orders;
 pub mod plugin;
 pub mod protocol;
+pub mod raw;
 pub mod rules;
 pub mod secret;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
 pub use carrier::{Carrier, CarrierExt};
-pub use error::{Error, ErrorKind, Result};
+pub use descriptor::CarrierDescriptor;
+pub use error::{Error, ErrorKind, Operation, Result};
 pub use model::*;
 pub use protocol::{
     AccessToken, Auth, CarrierProtocol, Exchange, HttpRequest, HttpResponse, Method, Step,

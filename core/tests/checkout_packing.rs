@@ -1,5 +1,5 @@
-//! Packing units into parcels and billable weight with dimensional weight (SEMANTICS.md §7.3,
-//! §7.4).
+//! Packing units into parcels and billable weight with dimensional weight
+//! (docs/bigcommerce.md).
 
 use std::str::FromStr;
 
@@ -38,6 +38,7 @@ fn weights(parcels: &[Parcel]) -> Vec<Decimal> {
 
 #[test]
 fn individual_packing_makes_one_parcel_per_unit() {
+    install_carriers();
     let parcels = PackingStrategy::Individual
         .pack(&[item("a", 3, "2"), item("b", 1, "5")])
         .unwrap();
@@ -46,6 +47,7 @@ fn individual_packing_makes_one_parcel_per_unit() {
 
 #[test]
 fn combined_packing_fills_parcels_up_to_the_limit() {
+    install_carriers();
     // (items, limit, expected parcel weights)
     let table: Vec<(Vec<PackItem>, &str, Vec<&str>)> = vec![
         (vec![item("a", 3, "2")], "150", vec!["6"]),
@@ -68,6 +70,7 @@ fn combined_packing_fills_parcels_up_to_the_limit() {
 
 #[test]
 fn units_that_ship_separately_travel_alone() {
+    install_carriers();
     let mut alone = item("tv", 2, "30");
     alone.ships_separately = true;
     let parcels = combined("150").pack(&[item("a", 3, "1"), alone]).unwrap();
@@ -76,6 +79,7 @@ fn units_that_ship_separately_travel_alone() {
 
 #[test]
 fn a_unit_over_the_limit_is_refused_naming_it() {
+    install_carriers();
     let e = combined("70")
         .pack(&[item("anvil", 1, "70.01")])
         .unwrap_err();
@@ -85,6 +89,7 @@ fn a_unit_over_the_limit_is_refused_naming_it() {
 
 #[test]
 fn absurd_quantities_fail_fast_instead_of_exhausting_memory() {
+    install_carriers();
     let many = item("grain", u64::MAX / 2, "1");
     let e = PackingStrategy::Individual
         .pack(std::slice::from_ref(&many))
@@ -104,6 +109,7 @@ fn absurd_quantities_fail_fast_instead_of_exhausting_memory() {
 
 #[test]
 fn combined_parcels_stack_dimensions_along_the_shortest_side() {
+    install_carriers();
     let boxed = |id: &str, qty: u64, l: &str, w: &str, h: &str| PackItem {
         dimensions: Some(Dimensions::inches(d(l), d(w), d(h))),
         ..item(id, qty, "1")
@@ -125,6 +131,7 @@ fn combined_parcels_stack_dimensions_along_the_shortest_side() {
 
 #[test]
 fn carriers_weight_limits_are_data() {
+    install_carriers();
     assert_eq!(carrier_max_weight("ups"), Weight::lb(d("150")));
     assert_eq!(carrier_max_weight("usps"), Weight::lb(d("70")));
     assert_eq!(carrier_max_weight("canadapost"), Weight::kg(d("30")));
@@ -142,8 +149,9 @@ fn dims(l: &str, w: &str, h: &str) -> Dimensions {
 
 #[test]
 fn dim_weight_rounds_sides_to_whole_inches_and_pounds_up() {
-    let ups = DimWeightRule::ups();
-    let usps = DimWeightRule::usps();
+    install_carriers();
+    let ups = shipmux_ups::DESCRIPTOR.dim_weight.unwrap();
+    let usps = shipmux_usps::DESCRIPTOR.dim_weight.unwrap();
     // (box, UPS/FedEx DIM lb, USPS DIM lb or none)
     let table = [
         (dims("12", "12", "12"), Some("13"), None), // 1728 / 139 = 12.43 → 13; USPS: exactly 1 ft³, not above
@@ -174,7 +182,8 @@ fn dim_weight_rounds_sides_to_whole_inches_and_pounds_up() {
 
 #[test]
 fn billable_weight_is_the_larger_of_actual_and_dim() {
-    let ups = DimWeightRule::ups();
+    install_carriers();
+    let ups = shipmux_ups::DESCRIPTOR.dim_weight.unwrap();
     let light_big = Parcel::new(Weight::lb(d("5"))).with_dimensions(dims("20", "20", "20"));
     assert_eq!(ups.billable_weight(&light_big), Weight::lb(d("58")));
     let heavy_small = Parcel::new(Weight::kg(d("30"))).with_dimensions(dims("10", "10", "10"));
@@ -184,24 +193,29 @@ fn billable_weight_is_the_larger_of_actual_and_dim() {
     // USPS below one cubic foot bills actual weight however light.
     let small = Parcel::new(Weight::oz(d("3"))).with_dimensions(dims("11", "11", "11"));
     assert_eq!(
-        DimWeightRule::usps().billable_weight(&small),
+        shipmux_usps::DESCRIPTOR
+            .dim_weight
+            .unwrap()
+            .billable_weight(&small),
         Weight::oz(d("3"))
     );
 }
 
 #[test]
 fn dim_rules_are_data_in_json() {
+    install_carriers();
     let rule: DimWeightRule =
         serde_json::from_str(r#"{"divisor": 194, "applies_above": "1728"}"#).unwrap();
     assert_eq!(rule.divisor, d("194"));
     assert_eq!(
-        serde_json::to_value(DimWeightRule::usps()).unwrap(),
+        serde_json::to_value(shipmux_usps::DESCRIPTOR.dim_weight.unwrap()).unwrap(),
         serde_json::json!({"divisor": "166", "applies_above": "1728"})
     );
 }
 
 #[test]
 fn absurd_weights_and_limits_are_errors_not_panics() {
+    install_carriers();
     let heavy = PackItem {
         weight: Weight::lb(Decimal::MAX),
         ..item("x", 1, "1")
@@ -218,4 +232,15 @@ fn absurd_weights_and_limits_are_errors_not_panics() {
         ..item("flat", 1, "1")
     };
     assert!(combined("150").pack(&[flat_box]).is_err());
+}
+
+/// Makes the four carriers' descriptors known to the process: the formats, names and limits
+/// these tests rely on come from them.
+fn install_carriers() {
+    shipmux_core::descriptor::install(&[
+        &shipmux_ups::DESCRIPTOR,
+        &shipmux_fedex::DESCRIPTOR,
+        &shipmux_usps::DESCRIPTOR,
+        &shipmux_canadapost::DESCRIPTOR,
+    ]);
 }

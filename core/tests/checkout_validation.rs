@@ -1,4 +1,4 @@
-//! Checkout validation (SEMANTICS.md §3 [ours]): quantities add up, none ≤ 0, item ids exist,
+//! Checkout validation (docs/bigcommerce.md): quantities add up, none ≤ 0, item ids exist,
 //! no empty consignment — every error names its field. And the consignment summary.
 
 use std::str::FromStr;

@@ -1,4 +1,4 @@
-//! The JSON of every DESIGN.md §3 type, field for field: names, nulls present, decimals as
+//! The JSON of every docs/design.md type, field for field: names, nulls present, decimals as
 //! strings, snake_case enums — and a round trip through serde for each.
 
 use std::str::FromStr;
@@ -438,83 +438,77 @@ fn all_keys(value: &Value, keys: &mut std::collections::BTreeSet<String>) {
     }
 }
 
-/// The entries of DESIGN.md §3's JSON block, by type name.
-fn design_entries(design: &str) -> std::collections::BTreeMap<String, String> {
+/// The rows of the contract table in `docs/design.md` ("Types that cross every boundary"),
+/// by the type they name (`Rate`, `Status`, and `kind` for the error kinds): the text of each
+/// row's fields column.
+fn contract_rows(design: &str) -> std::collections::BTreeMap<String, String> {
     let section = design
-        .split("## 3.")
+        .split("## Types that cross every boundary")
         .nth(1)
-        .expect("DESIGN.md has a §3")
-        .split("```json")
-        .nth(1)
-        .expect("§3 has a json block")
-        .split("```")
+        .expect("docs/design.md has the contract section")
+        .split("\n## ")
         .next()
         .unwrap();
-    let mut entries = std::collections::BTreeMap::new();
-    let mut current: Option<(String, String)> = None;
-    for line in section.lines() {
-        if line.starts_with(|c: char| c.is_ascii_uppercase()) {
-            if let Some((name, text)) = current.take() {
-                entries.insert(name, text);
-            }
-            let name = line.split_whitespace().next().unwrap().to_string();
-            current = Some((
-                name,
-                line[line.find(char::is_whitespace).unwrap_or(0)..].to_string(),
-            ));
-        } else if let Some((_, text)) = current.as_mut() {
-            text.push('\n');
-            text.push_str(line);
+    let mut rows = std::collections::BTreeMap::new();
+    for line in section.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (Some(name), Some(fields)) = (cells.get(1), cells.get(2)) else {
+            continue;
+        };
+        if let Some(name) = name.split('`').nth(1) {
+            rows.insert(name.to_string(), fields.to_string());
         }
     }
-    if let Some((name, text)) = current {
-        entries.insert(name, text);
-    }
-    entries
+    rows
 }
 
-/// The field names an entry spells: `"key":` and the bare names of `{"city", "region"}`.
-fn design_keys(entry: &str) -> std::collections::BTreeSet<String> {
+/// The words a row spells in backticks.
+fn ticked(row: &str) -> std::collections::BTreeSet<String> {
+    row.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The field names a row spells: the backticked names outside parentheses, and every name
+/// inside `{…}` (nested objects). Words in parentheses outside braces are notes (units,
+/// enum words), not fields.
+fn row_keys(row: &str) -> std::collections::BTreeSet<String> {
     let mut keys = std::collections::BTreeSet::new();
-    let quoted = |s: &str| -> Vec<String> {
-        s.split('"')
-            .skip(1)
-            .step_by(2)
-            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
-            .map(str::to_string)
-            .collect()
-    };
-    for (i, _) in entry.match_indices('"') {
-        let rest = &entry[i + 1..];
-        if let Some(end) = rest.find('"') {
-            let word = &rest[..end];
-            if rest[end + 1..].trim_start().starts_with(':')
-                && word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-            {
-                keys.insert(word.to_string());
-            }
+    let (mut parens, mut braces, mut in_tick) = (0, 0, false);
+    let mut word = String::new();
+    for c in row.chars() {
+        let word_char = c.is_ascii_alphanumeric() || c == '_';
+        if word_char && ((in_tick && parens == 0) || braces > 0) {
+            word.push(c);
+            continue;
         }
-    }
-    for group in entry.split('{').skip(1) {
-        let inner = group.split('}').next().unwrap_or_default();
-        if !inner.contains(':') {
-            keys.extend(quoted(inner));
+        // Type names (`Error`) are not fields.
+        if word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && !word.is_empty() {
+            keys.insert(std::mem::take(&mut word));
+        }
+        word.clear();
+        match c {
+            '`' => in_tick = !in_tick,
+            '(' => parens += 1,
+            ')' => parens -= 1,
+            '{' => braces += 1,
+            '}' => braces -= 1,
+            _ => {}
         }
     }
     keys
 }
 
-/// Reads DESIGN.md §3 itself and checks our JSON against it: every field it names is written,
-/// we write no top-level field it does not name, and the enums have exactly its words. Runs
-/// only when `SHIPMUX_SHARED` points at the shared folder.
+/// Reads the contract table of `docs/design.md` and checks our JSON against it: every field
+/// it names is written, we write no top-level field it does not name, and the enums have
+/// exactly its words.
 #[test]
-fn our_json_has_the_fields_design_md_names() {
-    let Ok(shared) = std::env::var("SHIPMUX_SHARED") else {
-        eprintln!("SHIPMUX_SHARED is not set: skipping the check against DESIGN.md");
-        return;
-    };
-    let design = std::fs::read_to_string(std::path::Path::new(&shared).join("DESIGN.md")).unwrap();
-    let entries = design_entries(&design);
+fn our_json_has_the_fields_the_design_doc_names() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/design.md");
+    let design = std::fs::read_to_string(&path).unwrap();
+    let entries = contract_rows(&design);
     let mut quote = ConsignmentQuote::new("c1", Some("US West"));
     quote.options.push(ShippingOption::from_rate(
         "ups",
@@ -555,35 +549,28 @@ fn our_json_has_the_fields_design_md_names() {
     for (name, sample) in samples {
         let entry = entries
             .get(name)
-            .unwrap_or_else(|| panic!("DESIGN.md §3 has no {name}"));
-        let named = design_keys(entry);
+            .unwrap_or_else(|| panic!("docs/design.md's contract table has no {name}"));
+        let named = row_keys(entry);
         assert!(
             named.len() >= 3,
-            "{name}: too few fields read from DESIGN.md"
+            "{name}: too few fields read from docs/design.md"
         );
         let mut written = std::collections::BTreeSet::new();
         all_keys(&sample, &mut written);
         let missing: Vec<_> = named.difference(&written).collect();
         assert!(
             missing.is_empty(),
-            "{name}: DESIGN.md names {missing:?}, we do not write them"
+            "{name}: docs/design.md names {missing:?}, we do not write them"
         );
         let top: std::collections::BTreeSet<String> =
             sample.as_object().unwrap().keys().cloned().collect();
         let extra: Vec<_> = top.difference(&named).collect();
         assert!(
             extra.is_empty(),
-            "{name}: we write {extra:?}, DESIGN.md does not name them"
+            "{name}: we write {extra:?}, docs/design.md does not name them"
         );
     }
-    let words = |name: &str| -> std::collections::BTreeSet<String> {
-        entries[name]
-            .split('"')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect()
-    };
+    let words = |name: &str| ticked(&entries[name]);
     let statuses: std::collections::BTreeSet<String> = [
         Status::PreTransit,
         Status::InTransit,
@@ -621,5 +608,5 @@ fn our_json_has_the_fields_design_md_names() {
     .iter()
     .map(|k| k.as_str().to_string())
     .collect();
-    assert_eq!(kinds, words("Kind"));
+    assert_eq!(kinds, words("kind"));
 }

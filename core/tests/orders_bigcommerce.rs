@@ -38,6 +38,7 @@ fn imported(store: &Store) -> Order {
 
 #[test]
 fn an_order_imports_with_its_lines_addresses_and_shipments() {
+    install_carriers();
     let store = store();
     let order = imported(&store);
     assert_eq!(order.id(), "120");
@@ -75,6 +76,7 @@ fn an_order_imports_with_its_lines_addresses_and_shipments() {
 
 #[test]
 fn shipments_export_field_for_field_as_they_were_imported() {
+    install_carriers();
     let store = store();
     let order = imported(&store);
     let exported: Vec<serde_json::Value> = order
@@ -87,6 +89,7 @@ fn shipments_export_field_for_field_as_they_were_imported() {
 
 #[test]
 fn imported_shipments_pass_the_same_rules() {
+    install_carriers();
     let mut store = store();
     store.shipments[1].items[0].quantity = 3;
     let err = import_order(
@@ -125,6 +128,7 @@ fn imported_shipments_pass_the_same_rules() {
 
 #[test]
 fn a_post_body_creates_a_shipment_and_back() {
+    install_carriers();
     let store = store();
     let mut order = imported(&store);
     let post: BcShipmentPost = serde_json::from_value(serde_json::json!({
@@ -163,6 +167,7 @@ fn a_post_body_creates_a_shipment_and_back() {
 
 #[test]
 fn a_put_body_updates_tracking_but_never_items() {
+    install_carriers();
     let store = store();
     let mut order = imported(&store);
     let put: BcShipmentPut = serde_json::from_value(serde_json::json!({
@@ -199,6 +204,7 @@ fn a_put_body_updates_tracking_but_never_items() {
 
 #[test]
 fn unreadable_bigcommerce_fields_are_named() {
+    install_carriers();
     let mut shipment = store().shipments.remove(0);
     shipment.date_created = "yesterday".into();
     let err = shipment.to_new_shipment().unwrap_err();
@@ -210,4 +216,15 @@ fn unreadable_bigcommerce_fields_are_named() {
     shipment.merchant_shipping_cost = "a lot".into();
     let err = shipment.to_new_shipment().unwrap_err();
     assert!(err.message.starts_with("merchant_shipping_cost:"), "{err}");
+}
+
+/// Makes the four carriers' descriptors known to the process: the formats, names and limits
+/// these tests rely on come from them.
+fn install_carriers() {
+    shipmux_core::descriptor::install(&[
+        &shipmux_ups::DESCRIPTOR,
+        &shipmux_fedex::DESCRIPTOR,
+        &shipmux_usps::DESCRIPTOR,
+        &shipmux_canadapost::DESCRIPTOR,
+    ]);
 }

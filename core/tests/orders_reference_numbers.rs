@@ -1,5 +1,5 @@
 //! Checks our formats against the reference tracking-number data's own valid and invalid
-//! examples, format by format. Runs only when `SHIPMUX_SHARED` points at the shared folder.
+//! examples, format by format. Runs only when `SHIPMUX_SHARED` points at that data.
 
 use std::path::PathBuf;
 
@@ -29,6 +29,12 @@ fn ours(entry: &serde_json::Value) -> Option<(TrackingFormat, Option<&'static st
 
 #[test]
 fn reference_examples_match_our_formats() {
+    shipmux_core::descriptor::install(&[
+        &shipmux_ups::DESCRIPTOR,
+        &shipmux_fedex::DESCRIPTOR,
+        &shipmux_usps::DESCRIPTOR,
+        &shipmux_canadapost::DESCRIPTOR,
+    ]);
     let Some(shared) = std::env::var_os("SHIPMUX_SHARED") else {
         eprintln!("SHIPMUX_SHARED is not set: skipping the reference tracking-number examples");
         return;

@@ -18,6 +18,7 @@ const USPS: &str = "9400191234567876543219";
 
 #[test]
 fn every_broken_rule_is_refused_naming_field_and_rule() {
+    install_carriers();
     // (what, shipment, field the message starts with, text it contains)
     let cases: Vec<(&str, NewShipment, &str, &str)> = vec![
         (
@@ -141,6 +142,7 @@ fn every_broken_rule_is_refused_naming_field_and_rule() {
 
 #[test]
 fn partial_shipments_across_two_addresses_until_shipped() {
+    install_carriers();
     let mut order = order();
     assert_eq!(order.fulfilment().state, FulfilmentState::Unshipped);
 
@@ -188,6 +190,7 @@ fn partial_shipments_across_two_addresses_until_shipped() {
 
 #[test]
 fn over_shipping_by_one_unit_is_refused_and_deleting_frees_the_quantity() {
+    install_carriers();
     let mut order = order();
     order
         .create_shipment(NewShipment::to("10").item("1", 1).id("a"))
@@ -229,6 +232,7 @@ fn over_shipping_by_one_unit_is_refused_and_deleting_frees_the_quantity() {
 
 #[test]
 fn deleting_a_shipment_moves_the_order_back_to_partially_shipped() {
+    install_carriers();
     let mut order = order();
     order
         .create_shipment(NewShipment::to("10").item("1", 2).item("2", 2))
@@ -245,6 +249,7 @@ fn deleting_a_shipment_moves_the_order_back_to_partially_shipped() {
 
 #[test]
 fn updates_recheck_the_rules_and_never_change_items() {
+    install_carriers();
     let mut order = order();
     order
         .create_shipment(
@@ -341,6 +346,7 @@ fn updates_recheck_the_rules_and_never_change_items() {
 
 #[test]
 fn moving_a_shipment_to_an_address_without_room_is_refused() {
+    install_carriers();
     let mut order = order();
     order
         .create_shipment(NewShipment::to("20").item("1", 1))
@@ -366,6 +372,7 @@ fn moving_a_shipment_to_an_address_without_room_is_refused() {
 
 #[test]
 fn delivered_once_tracking_says_every_shipment_arrived() {
+    install_carriers();
     let mut order = order();
     order
         .create_shipment(NewShipment::to("10").item("1", 2).item("2", 2))
@@ -414,6 +421,7 @@ fn delivered_once_tracking_says_every_shipment_arrived() {
 
 #[test]
 fn an_order_round_trips_through_json_and_its_shipments_are_rechecked() {
+    install_carriers();
     let mut order = order();
     order
         .create_shipment(
@@ -454,6 +462,7 @@ fn an_order_round_trips_through_json_and_its_shipments_are_rechecked() {
 
 #[test]
 fn orders_refuse_inconsistent_lines_and_addresses() {
+    install_carriers();
     let base: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/orders_two_addresses.json")).unwrap();
     type Edit = fn(&mut serde_json::Value);
@@ -493,4 +502,15 @@ fn orders_refuse_inconsistent_lines_and_addresses() {
             "{what}: `{err}` should contain `{message}`"
         );
     }
+}
+
+/// Makes the four carriers' descriptors known to the process: the formats, names and limits
+/// these tests rely on come from them.
+fn install_carriers() {
+    shipmux_core::descriptor::install(&[
+        &shipmux_ups::DESCRIPTOR,
+        &shipmux_fedex::DESCRIPTOR,
+        &shipmux_usps::DESCRIPTOR,
+        &shipmux_canadapost::DESCRIPTOR,
+    ]);
 }

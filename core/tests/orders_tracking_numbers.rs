@@ -88,6 +88,7 @@ const VALID: &[(&str, &str, TrackingFormat)] = &[
 
 #[test]
 fn numbers_we_computed_validate_for_their_carrier() {
+    install_carriers();
     for &(carrier, number, format) in VALID {
         let valid =
             validate(&id(carrier), number).unwrap_or_else(|e| panic!("{carrier} {number}: {e}"));
@@ -138,6 +139,7 @@ const INVALID: &[(&str, &str, &str)] = &[
 
 #[test]
 fn wrong_check_digits_and_shapes_are_refused_saying_why() {
+    install_carriers();
     for &(carrier, number, expected) in INVALID {
         let err = validate(&id(carrier), number)
             .expect_err(&format!("{carrier} {number} should be refused"));
@@ -157,6 +159,7 @@ fn wrong_check_digits_and_shapes_are_refused_saying_why() {
 
 #[test]
 fn a_twenty_digit_usps_number_failing_both_readings_names_both_digits() {
+    install_carriers();
     // As USPS (20 digits) the check digit is 6; read as a legacy 91 number it is 4.
     let err = validate(&id("usps"), "03123456789123456789").unwrap_err();
     assert!(
@@ -169,6 +172,7 @@ fn a_twenty_digit_usps_number_failing_both_readings_names_both_digits() {
 
 #[test]
 fn carriers_without_known_formats_are_checked_on_syntax_only() {
+    install_carriers();
     let valid = validate(&id("dhl"), "JD0141 2345 6789").unwrap();
     assert_eq!(valid.format, None);
     assert_eq!(valid.number.as_str(), "JD014123456789");
@@ -177,6 +181,7 @@ fn carriers_without_known_formats_are_checked_on_syntax_only() {
 
 #[test]
 fn detection_finds_the_carrier_of_each_number() {
+    install_carriers();
     let cases: &[(&str, &[&str])] = &[
         ("1ZA1B2C30312345673", &["ups"]),
         ("K1234567895", &["ups"]),
@@ -205,6 +210,7 @@ fn detection_finds_the_carrier_of_each_number() {
 
 #[test]
 fn detect_one_refuses_numbers_several_carriers_could_own() {
+    install_carriers();
     let err = detect_one("RR472913856GB").unwrap_err();
     assert!(
         err.message.contains("usps or canadapost"),
@@ -220,6 +226,7 @@ fn detect_one_refuses_numbers_several_carriers_could_own() {
 
 #[test]
 fn matching_formats_lists_distinctive_formats_first() {
+    install_carriers();
     // 20 digits starting 00: an SSCC with its application identifier, and also (by chance
     // or not) a USPS shape; whatever matches, the order is by distinctiveness, stable.
     let formats = matching_formats("00009876543210123452");
@@ -228,4 +235,15 @@ fn matching_formats_lists_distinctive_formats_first() {
         matching_formats("1ZA1B2C30312345673"),
         vec![TrackingFormat::Ups1Z]
     );
+}
+
+/// Makes the four carriers' descriptors known to the process: the formats, names and limits
+/// these tests rely on come from them.
+fn install_carriers() {
+    shipmux_core::descriptor::install(&[
+        &shipmux_ups::DESCRIPTOR,
+        &shipmux_fedex::DESCRIPTOR,
+        &shipmux_usps::DESCRIPTOR,
+        &shipmux_canadapost::DESCRIPTOR,
+    ]);
 }

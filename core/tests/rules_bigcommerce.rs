@@ -31,6 +31,7 @@ fn store() -> ZoneMatcher {
 
 #[test]
 fn zones_import_with_their_types_locations_fees_and_free_shipping() {
+    install_carriers();
     let zones = import().zones(ZONES).unwrap();
     let kinds: Vec<_> = zones.iter().map(|z| (z.id.as_str(), z.kind)).collect();
     assert_eq!(
@@ -83,6 +84,7 @@ fn zones_import_with_their_types_locations_fees_and_free_shipping() {
 
 #[test]
 fn every_method_type_imports() {
+    install_carriers();
     let methods = import().methods(METHODS_1).unwrap();
     let by_id = |id: &str| methods.iter().find(|m| m.id == id).unwrap();
 
@@ -172,6 +174,7 @@ fn every_method_type_imports() {
 
 #[test]
 fn unknown_method_types_are_kept_and_offer_nothing() {
+    install_carriers();
     let methods = import().methods(METHODS_5).unwrap();
     assert_eq!(
         methods[2].kind,
@@ -184,6 +187,7 @@ fn unknown_method_types_are_kept_and_offer_nothing() {
 
 #[test]
 fn an_imported_store_quotes() {
+    install_carriers();
     let store = store();
     let west = store
         .zone_for(&Address::new("US", "94107").with_region("CA"))
@@ -237,6 +241,7 @@ fn an_imported_store_quotes() {
 
 #[test]
 fn an_imported_store_round_trips_through_our_json() {
+    install_carriers();
     let store = store();
     let json = serde_json::to_string(&store).unwrap();
     let back: ZoneMatcher = serde_json::from_str(&json).unwrap();
@@ -249,6 +254,7 @@ fn err<T: std::fmt::Debug>(result: Result<T, shipmux_core::Error>) -> shipmux_co
 
 #[test]
 fn bad_bigcommerce_json_is_a_config_error_naming_the_field() {
+    install_carriers();
     let cases = [
         (err(import().zones(r#"[{"id": 1, "name": "X", "type": "planet"}]"#)), "zones[0].type"),
         (
@@ -293,9 +299,10 @@ fn bad_bigcommerce_json_is_a_config_error_naming_the_field() {
 }
 
 /// Reads the JSON request bodies in the official spec's method documentation and imports each
-/// method among them. Runs only when `SHIPMUX_SHARED` points at the shared folder.
+/// method among them. Runs only when `SHIPMUX_SHARED` points at a copy of that spec.
 #[test]
 fn the_official_method_examples_import() {
+    install_carriers();
     let Ok(shared) = std::env::var("SHIPMUX_SHARED") else {
         eprintln!("SHIPMUX_SHARED is not set: skipping the official BigCommerce examples");
         return;
@@ -330,4 +337,15 @@ fn the_official_method_examples_import() {
         real_time >= 5,
         "every carrier example is a real-time method"
     );
+}
+
+/// Makes the four carriers' descriptors known to the process: the formats, names and limits
+/// these tests rely on come from them.
+fn install_carriers() {
+    shipmux_core::descriptor::install(&[
+        &shipmux_ups::DESCRIPTOR,
+        &shipmux_fedex::DESCRIPTOR,
+        &shipmux_usps::DESCRIPTOR,
+        &shipmux_canadapost::DESCRIPTOR,
+    ]);
 }

@@ -1,5 +1,5 @@
-//! Every method type, from SEMANTICS.md's examples (the BigCommerce V2 settings of §1.3), with
-//! the boundaries of the [ours] range rules, and the fee order of §7.5.
+//! Every method type, from the examples of BigCommerce's V2 method settings, with the
+//! boundaries of our range rules, and our fee order (docs/bigcommerce.md).
 
 use std::str::FromStr;
 

@@ -1,4 +1,4 @@
-//! Postcode patterns (SEMANTICS.md §1.2, §5.3): exact, `*`, `?`, `a...b` ranges, partial codes.
+//! Postcode patterns (docs/bigcommerce.md): exact, `*`, `?`, `a...b` ranges, partial codes.
 
 use shipmux_core::rules::{PostcodePattern, is_partial_postcode};
 

@@ -1,4 +1,4 @@
-//! Zone matching (SEMANTICS.md §1.2): most specific wins, ZIP zones hide state zones, disabled
+//! Zone matching (docs/bigcommerce.md): most specific wins, ZIP zones hide state zones, disabled
 //! zones are skipped, no zone is a typed "no shipping to this address".
 
 use std::str::FromStr;
@@ -81,6 +81,7 @@ fn store() -> ZoneMatcher {
 
 #[test]
 fn the_most_specific_zone_wins() {
+    install_carriers();
     let rules = store();
     // (address, expected zone)
     let table = [
@@ -115,6 +116,7 @@ fn the_most_specific_zone_wins() {
 
 #[test]
 fn a_zip_zone_hides_the_state_zones_methods() {
+    install_carriers();
     let rules = store();
     let summary =
         ConsignmentSummary::new(Weight::lb(d("1")), 1, Money::parse("10", "USD").unwrap());
@@ -135,6 +137,7 @@ fn a_zip_zone_hides_the_state_zones_methods() {
 
 #[test]
 fn a_disabled_zone_is_skipped_for_the_next_enabled_one() {
+    install_carriers();
     let rules = store();
     let zone = rules
         .find(&Address::new("US", "75001").with_region("TX"))
@@ -144,6 +147,7 @@ fn a_disabled_zone_is_skipped_for_the_next_enabled_one() {
 
 #[test]
 fn a_disabled_zone_offers_nothing_even_when_asked_directly() {
+    install_carriers();
     let zone = Zone::new(
         "us",
         "US",
@@ -161,6 +165,7 @@ fn a_disabled_zone_offers_nothing_even_when_asked_directly() {
 
 #[test]
 fn no_zone_is_a_clear_no_shipping_result() {
+    install_carriers();
     let rules = ZoneMatcher::new(vec![Zone::new(
         "us",
         "US",
@@ -185,6 +190,7 @@ fn no_zone_is_a_clear_no_shipping_result() {
 
 #[test]
 fn earlier_zone_wins_a_tie() {
+    install_carriers();
     let rules = ZoneMatcher::new(vec![
         Zone::new(
             "first",
@@ -208,6 +214,7 @@ fn earlier_zone_wins_a_tie() {
 
 #[test]
 fn zones_that_cannot_match_are_refused_naming_the_field() {
+    install_carriers();
     let bad = [
         (
             Zone::new("z", "Z", ZoneKind::State, vec![ZoneLocation::country("US")]),
@@ -254,6 +261,7 @@ fn zones_that_cannot_match_are_refused_naming_the_field() {
 
 #[test]
 fn zone_free_shipping_replaces_the_methods_above_the_minimum() {
+    install_carriers();
     let zone = Zone::new(
         "us",
         "US",
@@ -283,6 +291,7 @@ fn zone_free_shipping_replaces_the_methods_above_the_minimum() {
 
 #[test]
 fn zone_free_shipping_can_exclude_fixed_cost_products() {
+    install_carriers();
     let zone = Zone::global("w", "World").with_free_shipping(ZoneFreeShipping {
         minimum_subtotal: d("100"),
         exclude_fixed_shipping_products: true,
@@ -300,4 +309,15 @@ fn zone_free_shipping_can_exclude_fixed_cost_products() {
     assert_eq!(offers.len(), 1);
     // Free, but the excluded products still pay their fixed shipping.
     assert_eq!(offers[0].outcome.static_cost().unwrap().amount, d("4.50"));
+}
+
+/// Makes the four carriers' descriptors known to the process: the formats, names and limits
+/// these tests rely on come from them.
+fn install_carriers() {
+    shipmux_core::descriptor::install(&[
+        &shipmux_ups::DESCRIPTOR,
+        &shipmux_fedex::DESCRIPTOR,
+        &shipmux_usps::DESCRIPTOR,
+        &shipmux_canadapost::DESCRIPTOR,
+    ]);
 }

@@ -6,10 +6,15 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use shipmux_canadapost::CanadaPostProtocol;
 use shipmux_core::RateRequest;
-use shipmux_fuzz::{ca_request, canadapost, rate_rounds};
+use shipmux_fuzz::{canadapost, rate_rounds, sample_request};
 
 fuzz_target!(|data: &[u8]| {
     static SETUP: OnceLock<(CanadaPostProtocol, RateRequest)> = OnceLock::new();
-    let (protocol, request) = SETUP.get_or_init(|| (canadapost(false), ca_request()));
+    let (protocol, request) = SETUP.get_or_init(|| {
+        (
+            canadapost(false),
+            sample_request(&shipmux_canadapost::DESCRIPTOR),
+        )
+    });
     rate_rounds(protocol, request, data);
 });

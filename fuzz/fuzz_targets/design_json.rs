@@ -1,4 +1,4 @@
-//! The JSON of every DESIGN.md §3 type: whatever reads must validate without panicking and
+//! The JSON of every docs/design.md type: whatever reads must validate without panicking and
 //! write back to JSON that reads as the same value. Byte 0 picks the type.
 #![no_main]
 

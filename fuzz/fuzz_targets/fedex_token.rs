@@ -1,12 +1,14 @@
 //! FedEx OAuth token answers through `FedexProtocol::parse_token`.
 #![no_main]
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use shipmux_fuzz::{fedex, token};
+use shipmux_core::CarrierProtocol;
+use shipmux_fuzz::{offline, token};
 
 fuzz_target!(|data: &[u8]| {
-    static PROTOCOL: OnceLock<shipmux_fedex::FedexProtocol> = OnceLock::new();
-    token(PROTOCOL.get_or_init(fedex), data);
+    static PROTOCOL: OnceLock<Arc<dyn CarrierProtocol>> = OnceLock::new();
+    let protocol = PROTOCOL.get_or_init(|| offline(&shipmux_fedex::DESCRIPTOR));
+    token(&**protocol, data);
 });

@@ -1,12 +1,14 @@
 //! UPS OAuth token answers through `UpsProtocol::parse_token`.
 #![no_main]
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use shipmux_fuzz::{token, ups};
+use shipmux_core::CarrierProtocol;
+use shipmux_fuzz::{offline, token};
 
 fuzz_target!(|data: &[u8]| {
-    static PROTOCOL: OnceLock<shipmux_ups::UpsProtocol> = OnceLock::new();
-    token(PROTOCOL.get_or_init(ups), data);
+    static PROTOCOL: OnceLock<Arc<dyn CarrierProtocol>> = OnceLock::new();
+    let protocol = PROTOCOL.get_or_init(|| offline(&shipmux_ups::DESCRIPTOR));
+    token(&**protocol, data);
 });

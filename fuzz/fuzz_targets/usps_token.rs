@@ -1,12 +1,14 @@
 //! USPS OAuth token answers through `UspsProtocol::parse_token`.
 #![no_main]
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use shipmux_fuzz::{token, usps};
+use shipmux_core::CarrierProtocol;
+use shipmux_fuzz::{offline, token};
 
 fuzz_target!(|data: &[u8]| {
-    static PROTOCOL: OnceLock<shipmux_usps::UspsProtocol> = OnceLock::new();
-    token(PROTOCOL.get_or_init(|| usps(false, false)), data);
+    static PROTOCOL: OnceLock<Arc<dyn CarrierProtocol>> = OnceLock::new();
+    let protocol = PROTOCOL.get_or_init(|| offline(&shipmux_usps::DESCRIPTOR));
+    token(&**protocol, data);
 });

@@ -1,20 +1,22 @@
 //! What the fuzz targets share: turning fuzz bytes into an [`HttpResponse`], the carriers'
-//! protocols pointed at a loopback address nothing listens on, and the requests and
-//! tracking numbers the parsers are called with.
+//! protocols (each carrier's `DESCRIPTOR.offline` one, or a configured variant pointed at a
+//! loopback address nothing listens on), and the requests and tracking numbers the parsers
+//! are called with.
 //!
 //! Input layout of every carrier target: byte 0 picks the HTTP status, byte 1 picks the
 //! headers (content type, `Retry-After` in every form a server might send), the rest is the
 //! body. So the fuzzer explores error statuses and odd headers as well as odd bodies.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use shipmux_core::{
-    Address, CarrierProtocol, Dimensions, Exchange, HttpRequest, HttpResponse, Parcel, RateRequest,
-    Step, TrackingNumber, Weight,
+    Address, CarrierDescriptor, CarrierProtocol, Dimensions, Exchange, HttpRequest, HttpResponse,
+    Parcel, RateRequest, Step, TrackingNumber, Weight,
 };
 
-/// The base URL every protocol is built with: nothing is ever sent there.
+/// The base URL the configured protocols below are built with: nothing is ever sent there.
 pub const BASE_URL: &str = "http://127.0.0.1:9";
 
 /// Statuses a carrier (or a proxy in front of it) answers with.
@@ -86,7 +88,7 @@ pub fn exchange(round: u32, requests: Vec<HttpRequest>, response: &HttpResponse)
 /// Runs `parse_rate` on `data`; if the protocol asks for another round, answers that one
 /// with the same response (a fallback endpoint answering the same bytes). Panics are the
 /// only failure: every `Err` is a fine answer to garbage.
-pub fn rate_rounds<P: CarrierProtocol>(protocol: &P, request: &RateRequest, data: &[u8]) {
+pub fn rate_rounds<P: CarrierProtocol + ?Sized>(protocol: &P, request: &RateRequest, data: &[u8]) {
     let response = response(data);
     let Ok(mut requests) = protocol.build_rate(request) else {
         panic!("the fuzz request must build");
@@ -109,7 +111,7 @@ pub fn rate_rounds<P: CarrierProtocol>(protocol: &P, request: &RateRequest, data
 }
 
 /// Runs `parse_track` on `data` for `numbers` and checks one result per number.
-pub fn track<P: CarrierProtocol>(protocol: &P, numbers: &[TrackingNumber], data: &[u8]) {
+pub fn track<P: CarrierProtocol + ?Sized>(protocol: &P, numbers: &[TrackingNumber], data: &[u8]) {
     let response = response(data);
     let requests = protocol
         .build_track(numbers)
@@ -124,7 +126,7 @@ pub fn track<P: CarrierProtocol>(protocol: &P, numbers: &[TrackingNumber], data:
 }
 
 /// Runs `parse_token` on `data`.
-pub fn token<P: CarrierProtocol>(protocol: &P, data: &[u8]) {
+pub fn token<P: CarrierProtocol + ?Sized>(protocol: &P, data: &[u8]) {
     let response = response(data);
     if let Ok(t) = protocol.parse_token(&response) {
         // The token never shows in Debug.
@@ -164,14 +166,10 @@ pub fn us_request(abroad: bool) -> RateRequest {
     .expect("valid fuzz request")
 }
 
-/// A Canadian domestic request.
-pub fn ca_request() -> RateRequest {
-    RateRequest::new(
-        Address::new("CA", "K1G 3H7"),
-        Address::new("CA", "H4T 1Z6"),
-        vec![Parcel::new(Weight::kg(d("1.5")))],
-    )
-    .expect("valid fuzz request")
+/// A request `carrier` can quote (its descriptor's sample: a Canadian domestic parcel for
+/// Canada Post).
+pub fn sample_request(carrier: &CarrierDescriptor) -> RateRequest {
+    (carrier.sample_request)()
 }
 
 /// Tracking numbers from a list of literals.
@@ -179,6 +177,12 @@ pub fn numbers(list: &[&str]) -> Vec<TrackingNumber> {
     list.iter()
         .map(|n| TrackingNumber::new(n).expect("valid fuzz tracking number"))
         .collect()
+}
+
+/// `carrier`'s protocol with placeholder credentials, as `shipmux decode` reads saved
+/// answers: for the targets whose parser no setting changes (FedEx; every token answer).
+pub fn offline(carrier: &CarrierDescriptor) -> Arc<dyn CarrierProtocol> {
+    (carrier.offline)()
 }
 
 /// The UPS protocol (with an account, so negotiated rates are read too).
@@ -190,17 +194,6 @@ pub fn ups() -> shipmux_ups::UpsProtocol {
         .base_url(BASE_URL)
         .build()
         .expect("UPS fuzz config")
-}
-
-/// The FedEx protocol.
-pub fn fedex() -> shipmux_fedex::FedexProtocol {
-    shipmux_fedex::Fedex::builder()
-        .client_id("l7xx-fuzz")
-        .client_secret("fuzz-secret")
-        .account_number("740561073")
-        .base_url(BASE_URL)
-        .build()
-        .expect("FedEx fuzz config")
 }
 
 /// The USPS protocol, on Shipping Options (with its fallback) or on the prices APIs, and on

@@ -2,6 +2,9 @@
 //!
 //! `cargo bench -p shipmux-host --bench host`
 
+// criterion_group! writes public functions without docs.
+#![allow(missing_docs)]
+
 use std::sync::Arc;
 use std::time::Duration;
 

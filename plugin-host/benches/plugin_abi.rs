@@ -10,6 +10,9 @@
 //! (a build from another commit) it also measures that plugin, and the difference between the
 //! two, interleaved in the same run.
 
+// criterion_group! writes public functions without docs.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};

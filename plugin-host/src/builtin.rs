@@ -4,8 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-use shipmux_core::{Carrier, CarrierProtocol, Error, Result};
+use shipmux_core::{Carrier, CarrierDescriptor, CarrierProtocol, Error, Result};
 
 use crate::config::{CallSettings, Config, resolve_env};
 use crate::host::Host;
@@ -15,23 +14,92 @@ use crate::plugin::Plugin;
 use crate::registry::Registry;
 use crate::resilience::{RateLimit, RetryPolicy};
 
-/// The built-in carrier kinds.
-pub const BUILTIN_KINDS: [&str; 4] = [
-    shipmux_ups::CARRIER_ID,
-    shipmux_fedex::CARRIER_ID,
-    shipmux_usps::CARRIER_ID,
-    shipmux_canadapost::CARRIER_ID,
+/// A built-in carrier: its descriptor and, with feature `sandboxes`, its simulator's.
+#[derive(Clone, Copy, Debug)]
+pub struct Builtin {
+    /// What the carrier says about itself.
+    pub carrier: &'static CarrierDescriptor,
+    /// How to run its simulator.
+    #[cfg(feature = "sandboxes")]
+    pub sandbox: &'static shipmux_sandbox::SandboxDescriptor,
+}
+
+impl Builtin {
+    /// The carrier's id.
+    pub fn id(&self) -> &'static str {
+        self.carrier.id
+    }
+}
+
+/// A carrier crate as a [`Builtin`]: the crate exports `DESCRIPTOR` (and `SANDBOX` under its
+/// `sandbox` feature).
+#[allow(unused_macros)] // unused in a build with no built-in carrier
+macro_rules! builtin {
+    ($carrier:ident) => {
+        Builtin {
+            carrier: &$carrier::DESCRIPTOR,
+            #[cfg(feature = "sandboxes")]
+            sandbox: &$carrier::SANDBOX,
+        }
+    };
+}
+
+/// The built-in carriers, in the order they are listed, started and printed. Adding a
+/// carrier is its crate plus one line here (and its feature in `Cargo.toml`).
+static BUILTINS: &[Builtin] = &[
+    #[cfg(feature = "ups")]
+    builtin!(shipmux_ups),
+    #[cfg(feature = "fedex")]
+    builtin!(shipmux_fedex),
+    #[cfg(feature = "usps")]
+    builtin!(shipmux_usps),
+    #[cfg(feature = "canadapost")]
+    builtin!(shipmux_canadapost),
+    #[cfg(feature = "dhlexpress")]
+    builtin!(shipmux_dhlexpress),
 ];
 
-/// The rate limit a carrier gets when its config names none (FedEx publishes 1,400 per 10 s).
+/// Every built-in carrier compiled into this build.
+pub fn builtins() -> &'static [Builtin] {
+    BUILTINS
+}
+
+/// Makes the built-in carriers known to the process ([`shipmux_core::descriptor::install`]),
+/// so that core's functions that cannot be handed a list — reading orders and BigCommerce
+/// zones, detecting a tracking number's carrier — know them. Called when a host is built, a
+/// config is loaded and the CLI starts; cheap to call again.
+pub fn install_builtins() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let descriptors: Vec<&'static CarrierDescriptor> = descriptors().collect();
+        shipmux_core::descriptor::install(&descriptors);
+    });
+}
+
+/// The built-in carrier with id `id`.
+pub fn builtin(id: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.id() == id)
+}
+
+/// The built-in carriers' descriptors.
+pub fn descriptors() -> impl Iterator<Item = &'static CarrierDescriptor> + Clone {
+    BUILTINS.iter().map(|b| b.carrier)
+}
+
+/// The built-in carriers' ids, for messages (`ups, fedex, usps, canadapost`).
+pub fn builtin_ids() -> String {
+    BUILTINS
+        .iter()
+        .map(Builtin::id)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rate limit a carrier gets when its config names none: the quota its descriptor
+/// publishes (FedEx: 1,400 per 10 s).
 pub fn default_rate_limit(kind: &str) -> Option<RateLimit> {
-    match kind {
-        shipmux_fedex::CARRIER_ID => {
-            let (n, per) = shipmux_fedex::DEFAULT_RATE_LIMIT;
-            Some(RateLimit::new(n, per))
-        }
-        _ => None,
-    }
+    let limit = builtin(kind)?.carrier.default_rate_limit?;
+    Some(RateLimit::new(limit.requests, limit.per))
 }
 
 fn options(call: &CallSettings, kind: &str) -> HttpCarrierOptions {
@@ -52,18 +120,6 @@ fn options(call: &CallSettings, kind: &str) -> HttpCarrierOptions {
         };
     }
     o
-}
-
-fn config_of<T: DeserializeOwned>(section: &str, json: serde_json::Value) -> Result<T> {
-    serde_json::from_value(json).map_err(|e| Error::config(format!("{section}: {e}")))
-}
-
-fn driven<P: CarrierProtocol>(
-    protocol: P,
-    driver: &HttpDriver,
-    options: HttpCarrierOptions,
-) -> Arc<dyn Carrier> {
-    Arc::new(HttpCarrier::with_options(protocol, driver.clone(), options))
 }
 
 /// `carrier` shipping from the account's own warehouse when the section names one.
@@ -88,38 +144,15 @@ pub fn builtin_carrier(
     driver: &HttpDriver,
     call: &CallSettings,
 ) -> Result<Arc<dyn Carrier>> {
-    let o = options(call, kind);
-    let named = |e: Error| Error::config(format!("{section}: {}", e.message));
-    let carrier = match kind {
-        shipmux_ups::CARRIER_ID => driven(
-            shipmux_ups::UpsProtocol::new(config_of(section, json)?).map_err(named)?,
-            driver,
-            o,
-        ),
-        shipmux_fedex::CARRIER_ID => driven(
-            shipmux_fedex::FedexProtocol::new(config_of(section, json)?).map_err(named)?,
-            driver,
-            o,
-        ),
-        shipmux_usps::CARRIER_ID => driven(
-            shipmux_usps::UspsProtocol::new(config_of(section, json)?).map_err(named)?,
-            driver,
-            o,
-        ),
-        shipmux_canadapost::CARRIER_ID => driven(
-            shipmux_canadapost::CanadaPostProtocol::new(config_of(section, json)?)
-                .map_err(named)?,
-            driver,
-            o,
-        ),
-        other => {
-            return Err(Error::config(format!(
-                "{section}: unknown carrier kind `{other}` (built in: {})",
-                BUILTIN_KINDS.join(", ")
-            )));
-        }
+    let Some(builtin) = builtin(kind) else {
+        return Err(Error::config(format!(
+            "{section}: unknown carrier kind `{kind}` (built in: {})",
+            builtin_ids()
+        )));
     };
-    shipping_from(carrier, section, call)
+    let protocol = builtin.carrier.protocol_from_config(section, &json)?;
+    let carrier = HttpCarrier::from_arc_with_options(protocol, driver.clone(), options(call, kind));
+    shipping_from(Arc::new(carrier), section, call)
 }
 
 /// Every enabled carrier and plugin of `config`, reading credentials with `lookup`
@@ -129,6 +162,7 @@ pub fn registry_from_config(
     driver: &HttpDriver,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Registry> {
+    install_builtins();
     let mut registry = Registry::new();
     for (id, section) in &config.carriers {
         if !section.enabled {

@@ -297,6 +297,7 @@ impl fmt::Debug for PluginSection {
 impl Config {
     /// Reads a config file.
     pub fn load(path: impl AsRef<Path>) -> Result<Config> {
+        crate::builtin::install_builtins();
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::config(format!("cannot read config file {}: {e}", path.display()))
@@ -310,6 +311,7 @@ impl Config {
 
     /// Parses config text; relative paths resolve against `base_dir`.
     pub fn from_toml(text: &str, base_dir: impl Into<PathBuf>) -> Result<Config> {
+        crate::builtin::install_builtins();
         let mut config: Config =
             toml::from_str(text).map_err(|e| Error::config(format!("invalid TOML: {e}")))?;
         config.base_dir = base_dir.into();

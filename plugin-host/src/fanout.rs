@@ -48,11 +48,24 @@ pub struct CarrierQuote {
     pub result: Result<Vec<Rate>>,
 }
 
-/// Every rate that arrived in time and a typed error for each carrier that did not answer.
+/// A carrier that was not asked because it cannot serve the request's route (it ships only
+/// from other countries, or only domestically).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// Which carrier.
+    pub carrier: CarrierId,
+    /// Why, in words (`ships only from CA, not from US`).
+    pub reason: String,
+}
+
+/// Every rate that arrived in time, a typed error for each carrier that did not answer, and
+/// the carriers that were not asked because they cannot serve the route.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FanOutQuote {
-    /// Per carrier, in the order the carriers were given.
+    /// Per carrier asked, in the order the carriers were given.
     pub carriers: Vec<CarrierQuote>,
+    /// The carriers not asked, in the order they were given.
+    pub skipped: Vec<Skipped>,
 }
 
 impl FanOutQuote {
@@ -67,6 +80,11 @@ impl FanOutQuote {
     /// The errors, one per failed carrier.
     pub fn errors(&self) -> impl Iterator<Item = &Error> {
         self.carriers.iter().filter_map(|c| c.result.as_ref().err())
+    }
+
+    /// The carriers not asked, and why.
+    pub fn skipped(&self) -> impl Iterator<Item = &Skipped> {
+        self.skipped.iter()
     }
 
     /// The result of one carrier.
@@ -106,7 +124,8 @@ pub async fn quote_all_with(
     options: FanOutOptions,
 ) -> FanOutQuote {
     let due = Instant::now() + options.deadline;
-    let calls = carriers.iter().map(|carrier| async move {
+    let (carriers, skipped) = by_route(carriers, request);
+    let calls = carriers.into_iter().map(|carrier| async move {
         let id = carrier.info().id.clone();
         let result = match options.stragglers {
             Stragglers::Cancel => tokio::time::timeout_at(due, carrier.quote(request))
@@ -133,5 +152,26 @@ pub async fn quote_all_with(
     });
     FanOutQuote {
         carriers: join_all(calls).await,
+        skipped,
     }
+}
+
+/// The carriers that can serve `request`'s route, and the others with the reason.
+pub(crate) fn by_route<'a>(
+    carriers: impl IntoIterator<Item = &'a Arc<dyn Carrier>>,
+    request: &RateRequest,
+) -> (Vec<&'a Arc<dyn Carrier>>, Vec<Skipped>) {
+    let mut asked = Vec::new();
+    let mut skipped = Vec::new();
+    for carrier in carriers {
+        let info = carrier.info();
+        match info.capabilities.route_refusal(request) {
+            None => asked.push(carrier),
+            Some(reason) => skipped.push(Skipped {
+                carrier: info.id.clone(),
+                reason,
+            }),
+        }
+    }
+    (asked, skipped)
 }

@@ -128,6 +128,7 @@ impl HostBuilder {
 impl Host {
     /// A builder over `registry`.
     pub fn builder(registry: Registry) -> HostBuilder {
+        crate::builtin::install_builtins();
         HostBuilder {
             registry,
             rules: ZoneMatcher::default(),
@@ -160,14 +161,16 @@ impl Host {
     pub async fn quote(&self, request: &RateRequest) -> Result<FanOutQuote> {
         request.validate()?;
         let due = Instant::now() + self.options.quote_deadline;
-        let calls = self.registry.all().into_iter().map(|carrier| async move {
+        let all = self.registry.all();
+        let (carriers, skipped) = crate::fanout::by_route(&all, request);
+        let calls = carriers.into_iter().map(|carrier| async move {
             let id = carrier.info().id.clone();
             let key = self.cache.enabled().then(|| {
                 self.cache
                     .key_of(id.as_str(), &[""], &Shipment::from(request))
             });
             let result = self
-                .quote_cached(carrier, key, request.clone(), due)
+                .quote_cached(carrier.clone(), key, request.clone(), due)
                 .await
                 .map(|rates| rates.as_ref().clone());
             CarrierQuote {
@@ -177,6 +180,7 @@ impl Host {
         });
         Ok(FanOutQuote {
             carriers: join_all(calls).await,
+            skipped,
         })
     }
 
@@ -233,7 +237,7 @@ impl Host {
         result.map_err(|e| e.with_carrier(&named.info().id))
     }
 
-    /// Shipping options for every consignment of `checkout` (DESIGN.md §3 `CheckoutQuote`).
+    /// Shipping options for every consignment of `checkout` (a `CheckoutQuote`, docs/design.md).
     ///
     /// Per consignment: the most specific zone for its address; the zone's methods — static
     /// ones priced locally, real-time ones by packing the items into parcels and asking the

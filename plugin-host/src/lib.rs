@@ -1,6 +1,6 @@
 //! # shipmux-host
 //!
-//! The host does all I/O for shipmux carriers (DESIGN.md §1, §5). A carrier adapter is a pure
+//! The host does all I/O for shipmux carriers (docs/design.md). A carrier adapter is a pure
 //! [`CarrierProtocol`](shipmux_core::CarrierProtocol); [`HttpCarrier`] drives it over the shared
 //! [`HttpDriver`] — connection pool, OAuth tokens, deadlines, retries, circuit breaker, rate
 //! limit — and is a [`Carrier`](shipmux_core::Carrier) like any other.
@@ -39,11 +39,13 @@ pub mod layers;
 pub mod orders;
 pub mod registry;
 pub mod resilience;
+#[cfg(feature = "sandboxes")]
+pub mod sandbox_fleet;
 
-pub use builtin::{host_from_config, registry_from_config};
+pub use builtin::{Builtin, builtin, builtins, host_from_config, registry_from_config};
 pub use cache::{CacheOptions, CacheSource, CacheStats, CachedCarrier, QuoteCache};
 pub use config::Config;
-pub use fanout::{FanOutOptions, FanOutQuote, Stragglers, quote_all, quote_all_with};
+pub use fanout::{FanOutOptions, FanOutQuote, Skipped, Stragglers, quote_all, quote_all_with};
 pub use host::{Host, HostBuilder, HostOptions};
 pub use http::{DriverOptions, HttpCarrier, HttpCarrierOptions, HttpDriver};
 pub use registry::Registry;

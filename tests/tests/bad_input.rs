@@ -4,21 +4,21 @@
 //! hang. `docs/reliability.md` has the table of what was tried and what came back; run with
 //! `--nocapture` to print it again.
 
-mod reliability_support;
+mod plugin_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reliability_support::plugin_support::{canadapost_plugin, scratch_dir, workspace};
-use reliability_support::{canadian_request, us_request};
+use plugin_support::{canadapost_plugin, scratch_dir, workspace};
 use serde_json::json;
 use shipmux_core::checkout::Checkout;
 use shipmux_core::{
     Carrier, CarrierProtocol, Error, ErrorKind, Exchange, HttpResponse, RateRequest,
 };
 use shipmux_host::plugin::Plugin;
-use shipmux_host::{Config, HttpCarrier, HttpCarrierOptions, HttpDriver, RetryPolicy};
+use shipmux_host::{Config, HttpCarrier, HttpCarrierOptions, HttpDriver, RetryPolicy, builtins};
 
 /// Prints one row of the table in docs/reliability.md.
 fn row(door: &str, input: &str, answer: &str) {
@@ -430,7 +430,7 @@ fn child_reads_a_long_underscored_amount() {
                 serde_json::from_str::<shipmux_core::Rate>(&json).unwrap_err();
             }
             "ups_answer" => {
-                let (protocol, request) = protocols().swap_remove(0);
+                let (protocol, request) = offline(&shipmux_ups::DESCRIPTOR);
                 let body = format!(
                     r#"{{"RateResponse": {{"Response": {{"ResponseStatus": {{"Code": "1"}}}},
                         "RatedShipment": [{{"Service": {{"Code": "03"}},
@@ -456,7 +456,7 @@ fn child_reads_a_long_underscored_amount() {
 /// costs a stack frame each. `"16.____…"` with ~40,000 underscores overflows a 2 MiB tokio
 /// worker stack and **kills the whole process** (SIGSEGV; a stack overflow cannot be caught).
 /// Every door that parses decimal text goes through it: a checkout's money and measures,
-/// any §3 JSON, BigCommerce rules, and carrier answers that carry amounts as strings (UPS
+/// any contract JSON, BigCommerce rules, and carrier answers that carry amounts as strings (UPS
 /// `MonetaryValue`, Canada Post's XML). The fix is one guarded parser in core (refuse `_`,
 /// which no carrier or shop writes, or any text longer than ~64 bytes, before
 /// `Decimal::from_str`), used by `Money`, the measures, `decimal_text` and the carriers —
@@ -529,55 +529,14 @@ fn bad_answers() -> Vec<(&'static str, HttpResponse)> {
     ]
 }
 
-fn protocols() -> Vec<(Box<dyn CarrierProtocol>, RateRequest)> {
-    let base = "http://127.0.0.1:9";
-    vec![
-        (
-            Box::new(
-                shipmux_ups::Ups::builder()
-                    .client_id("c")
-                    .client_secret("s")
-                    .base_url(base)
-                    .build()
-                    .unwrap(),
-            ),
-            us_request(),
-        ),
-        (
-            Box::new(
-                shipmux_fedex::Fedex::builder()
-                    .client_id("c")
-                    .client_secret("s")
-                    .account_number("740561073")
-                    .base_url(base)
-                    .build()
-                    .unwrap(),
-            ),
-            us_request(),
-        ),
-        (
-            Box::new(
-                shipmux_usps::Usps::builder()
-                    .client_id("c")
-                    .client_secret("s")
-                    .base_url(base)
-                    .build()
-                    .unwrap(),
-            ),
-            us_request(),
-        ),
-        (
-            Box::new(
-                shipmux_canadapost::CanadaPost::builder()
-                    .username("u")
-                    .password("p")
-                    .base_url(base)
-                    .build()
-                    .unwrap(),
-            ),
-            canadian_request(),
-        ),
-    ]
+/// `carrier`'s protocol for reading answers offline, and a request it can quote.
+fn offline(carrier: &shipmux_core::CarrierDescriptor) -> (Arc<dyn CarrierProtocol>, RateRequest) {
+    ((carrier.offline)(), (carrier.sample_request)())
+}
+
+/// Every built-in carrier's, as [`offline`].
+fn protocols() -> Vec<(Arc<dyn CarrierProtocol>, RateRequest)> {
+    builtins().iter().map(|b| offline(b.carrier)).collect()
 }
 
 #[test]
@@ -656,7 +615,8 @@ async fn answering(status: u16, headers: &'static str, body: &'static str) -> St
 }
 
 /// Through the real host: a carrier answering 429 with `Retry-After: 1e300` once panicked
-/// the host's retry loop (fuzzing found it); now it is a `rate_limited` error.
+/// the host's retry loop (fuzzing found it); now it is a `rate_limited` error, from every
+/// built-in carrier (for one with OAuth, the token request is what gets the 429).
 #[tokio::test]
 async fn an_absurd_retry_after_through_the_host_is_a_rate_limit_not_a_panic() {
     let url = answering(
@@ -665,29 +625,32 @@ async fn an_absurd_retry_after_through_the_host_is_a_rate_limit_not_a_panic() {
         "{}",
     )
     .await;
-    let protocol = shipmux_canadapost::CanadaPost::builder()
-        .username("u")
-        .password("p")
-        .base_url(url)
-        .build()
-        .unwrap();
-    let carrier = HttpCarrier::with_options(
-        protocol,
-        HttpDriver::new().unwrap(),
-        HttpCarrierOptions {
-            retry: RetryPolicy::default(),
-            call_timeout: Duration::from_secs(5),
-            ..HttpCarrierOptions::default()
-        },
-    );
-    let e = carrier.quote(&canadian_request()).await.unwrap_err();
-    row(
-        "carrier answer (host)",
-        "canadapost: 429 with `Retry-After: 1e300`",
-        &e.to_string(),
-    );
-    assert_eq!(e.kind, ErrorKind::RateLimited, "{e}");
-    assert_eq!(e.retry_after_ms, None, "{e}");
+    for b in builtins() {
+        let protocol = b
+            .carrier
+            .protocol_from_config(b.id(), &(b.sandbox.config)(&url))
+            .unwrap();
+        let carrier = HttpCarrier::from_arc_with_options(
+            protocol,
+            HttpDriver::new().unwrap(),
+            HttpCarrierOptions {
+                retry: RetryPolicy::default(),
+                call_timeout: Duration::from_secs(5),
+                ..HttpCarrierOptions::default()
+            },
+        );
+        let e = carrier
+            .quote(&(b.carrier.sample_request)())
+            .await
+            .unwrap_err();
+        row(
+            "carrier answer (host)",
+            &format!("{}: 429 with `Retry-After: 1e300`", b.id()),
+            &e.to_string(),
+        );
+        assert_eq!(e.kind, ErrorKind::RateLimited, "{}: {e}", b.id());
+        assert_eq!(e.retry_after_ms, None, "{}: {e}", b.id());
+    }
 }
 
 /// The `shipmux` binary cargo built for this profile, if it is there (`cargo test

@@ -1,20 +1,22 @@
 //! FedEx end to end: the FedEx protocol driven by the host's `HttpCarrier` over real loopback
-//! HTTP against the FedEx sandbox — connect, quote, batch tracking, token expiry and refresh,
-//! FedEx's own limits, every injected fault mapped to its error kind, and the conformance suite.
+//! HTTP against the FedEx sandbox — connect, quote, batch tracking, a token expiring on
+//! tracking, FedEx's own limits and codes, and the conformance suite. What every carrier owes
+//! (credentials, token refresh on rating, retries) is in `carriers_e2e.rs`.
+
+mod sandbox_support;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use rust_decimal::Decimal;
+use sandbox_support::{CarrierSandbox, e2e_options, fault_kinds_by_status};
 use shipmux_core::testkit::{ConformanceFixture, run_conformance};
 use shipmux_core::{
     Address, Carrier, CarrierExt, ChargeKind, Dimensions, ErrorKind, Money, Parcel, RateRequest,
     Status, TrackingNumber, Weight,
 };
 use shipmux_fedex::sandbox::{self, FedexSandboxSettings, TokenThrottle};
-use shipmux_fedex::{Fedex, FedexProtocol};
-use shipmux_host::{DriverOptions, HttpCarrier, HttpCarrierOptions, HttpDriver, RetryPolicy};
-use shipmux_sandbox::{Fault, Sandbox, SandboxOptions};
+use shipmux_sandbox::Fault;
 
 const RATES: &str = "POST /rate/v1/rates/quotes";
 const TRACK: &str = "POST /track/v1/trackingnumbers";
@@ -26,47 +28,10 @@ fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn options() -> SandboxOptions {
-    SandboxOptions::default()
-        .expect_credentials("fedex-e2e", "fedex-e2e-secret")
-        .with_oversized_bytes(4 * 1024 * 1024)
-        .with_drip_interval(Duration::from_millis(50))
-}
+const FEDEX: &str = shipmux_fedex::DESCRIPTOR.id;
 
-async fn start() -> Sandbox {
-    sandbox::start(options()).await.unwrap()
-}
-
-fn protocol(sb: &Sandbox, secret: &str) -> FedexProtocol {
-    Fedex::builder()
-        .client_id("fedex-e2e")
-        .client_secret(secret)
-        .account_number("740561073")
-        .base_url(sb.base_url())
-        .build()
-        .unwrap()
-}
-
-fn carrier(sb: &Sandbox) -> HttpCarrier<FedexProtocol> {
-    HttpCarrier::new(protocol(sb, "fedex-e2e-secret"), HttpDriver::new().unwrap())
-}
-
-/// No retries, no breaker, short deadlines and a 1 MiB body cap, so each fault shows as the
-/// error it maps to, quickly.
-fn carrier_without_retries(sb: &Sandbox) -> HttpCarrier<FedexProtocol> {
-    let driver = HttpDriver::with_options(DriverOptions {
-        max_body_bytes: 1024 * 1024,
-        ..DriverOptions::default()
-    })
-    .unwrap();
-    let options = HttpCarrierOptions {
-        retry: RetryPolicy::none(),
-        breaker: None,
-        attempt_timeout: Duration::from_millis(500),
-        call_timeout: Duration::from_secs(5),
-        ..HttpCarrierOptions::default()
-    };
-    HttpCarrier::with_options(protocol(sb, "fedex-e2e-secret"), driver, options)
+async fn start() -> CarrierSandbox {
+    CarrierSandbox::start(FEDEX).await
 }
 
 fn request() -> RateRequest {
@@ -97,7 +62,7 @@ fn numbers(list: &[&str]) -> Vec<TrackingNumber> {
 #[tokio::test]
 async fn connect_quote_and_track_a_batch() {
     let sb = start().await;
-    let fedex = carrier(&sb);
+    let fedex = sb.carrier();
     fedex.connect().await.unwrap();
 
     let rates = fedex.quote(&request()).await.unwrap();
@@ -150,12 +115,12 @@ async fn connect_quote_and_track_a_batch() {
         two_day.total, from_all.total,
         "one service or all: same price"
     );
-    assert_eq!(sb.stats().requests(RATES), 2);
+    assert_eq!(sb.sandbox.stats().requests(RATES), 2);
 
     // Three numbers, one request: FedEx tracks in batches.
     let asked = numbers(&[KNOWN, "NOSUCHSHIPMENT0000000000", "128667043726"]);
     let results = fedex.track_many(&asked).await;
-    assert_eq!(sb.stats().requests(TRACK), 1);
+    assert_eq!(sb.sandbox.stats().requests(TRACK), 1);
     let known = results[0].as_ref().unwrap();
     assert_eq!(known.tracking_number, KNOWN);
     assert!(!known.events.is_empty() && known.status != Status::Unknown);
@@ -172,13 +137,17 @@ async fn connect_quote_and_track_a_batch() {
     );
     assert_eq!(unknown.carrier.as_ref().map(|c| c.as_str()), Some("fedex"));
     assert!(results[2].is_ok());
-    assert_eq!(sb.stats().requests(TOKEN), 1, "one token for everything");
+    assert_eq!(
+        sb.sandbox.stats().requests(TOKEN),
+        1,
+        "one token for everything"
+    );
 }
 
 #[tokio::test]
 async fn more_than_thirty_numbers_take_two_requests() {
     let sb = start().await;
-    let fedex = carrier(&sb);
+    let fedex = sb.carrier();
     let many: Vec<TrackingNumber> = (0..31)
         .map(|i| TrackingNumber::new(&format!("9612019{i:015}")).unwrap())
         .collect();
@@ -191,13 +160,13 @@ async fn more_than_thirty_numbers_take_two_requests() {
     for (t, n) in results.iter().zip(&many) {
         assert_eq!(t.as_ref().unwrap().tracking_number, n.as_str(), "in order");
     }
-    assert_eq!(sb.stats().requests(TRACK), 2, "30 + 1");
+    assert_eq!(sb.sandbox.stats().requests(TRACK), 2, "30 + 1");
 }
 
 #[tokio::test]
 async fn international_quotes_leave_duties_out() {
     let sb = start().await;
-    let fedex = carrier(&sb);
+    let fedex = sb.carrier();
     let to_canada = RateRequest::new(
         Address::new("US", "38017").with_region("TN"),
         Address::new("CA", "K1A 0B1").with_region("ON"),
@@ -228,104 +197,47 @@ async fn international_quotes_leave_duties_out() {
 }
 
 #[tokio::test]
-async fn expired_tokens_are_refreshed_once() {
+async fn an_expired_token_on_tracking_is_refreshed_once() {
     let sb = start().await;
-    let fedex = carrier(&sb);
-    fedex.quote(&request()).await.unwrap();
-    assert_eq!(fedex.token_fetches(), 1);
-
-    sb.expire_tokens();
-    fedex.quote(&request()).await.unwrap();
-    assert_eq!(fedex.token_fetches(), 2, "401 → one new token → success");
-
-    sb.inject_at("/track", Fault::ExpiredToken, 1);
+    let fedex = sb.carrier();
+    fedex.connect().await.unwrap();
+    sb.sandbox.inject_at("/track", Fault::ExpiredToken, 1);
     fedex
         .track(&TrackingNumber::new(KNOWN).unwrap())
         .await
         .unwrap();
-    assert_eq!(fedex.token_fetches(), 3);
-    assert_eq!(sb.stats().requests(TOKEN), 3);
+    assert_eq!(fedex.token_fetches(), 2, "401 → one new token → success");
+    assert_eq!(sb.sandbox.stats().requests(TOKEN), 2);
 }
 
 #[tokio::test]
-async fn wrong_credentials_are_unauthenticated() {
+async fn wrong_credentials_are_not_authorized() {
     let sb = start().await;
-    let fedex = HttpCarrier::new(protocol(&sb, "not-the-secret"), HttpDriver::new().unwrap());
-    let e = fedex.connect().await.unwrap_err();
-    assert_eq!(
-        (e.kind, e.code.as_deref()),
-        (ErrorKind::Unauthenticated, Some("NOT.AUTHORIZED.ERROR"))
-    );
-    assert_eq!(e.carrier.as_ref().map(|c| c.as_str()), Some("fedex"));
-    assert!(!e.message.contains("not-the-secret"));
-}
-
-#[tokio::test]
-async fn invalid_requests_are_refused_before_sending() {
-    let sb = start().await;
-    let fedex = carrier(&sb);
-    let mut bad = request();
-    bad.destination.country = "XX".into();
-    let e = fedex.quote(&bad).await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::InvalidRequest);
-    assert!(e.message.starts_with("destination.country"), "{e}");
-    assert_eq!(sb.stats().requests(RATES), 0);
+    let e = sb.wrong_credentials_error().await;
+    assert_eq!(e.code.as_deref(), Some("NOT.AUTHORIZED.ERROR"), "{e}");
 }
 
 #[tokio::test]
 async fn every_injected_fault_maps_to_its_error_kind() {
     let sb = start().await;
-    let fedex = carrier_without_retries(&sb);
+    let fedex = sb.carrier_without_retries();
     fedex.connect().await.unwrap();
-    let cases = [
-        (Fault::Status500, ErrorKind::Unavailable),
-        (
-            Fault::Status503 {
-                retry_after_secs: Some(2),
-            },
-            ErrorKind::Unavailable,
-        ),
-        (
-            Fault::Status429 {
-                retry_after_secs: Some(1),
-            },
-            ErrorKind::RateLimited,
-        ),
-        (Fault::MalformedBody, ErrorKind::Parse),
-        (Fault::WrongContentType, ErrorKind::Parse),
-        (Fault::TruncatedBody, ErrorKind::Unavailable),
-        (Fault::ConnectionReset, ErrorKind::Unavailable),
-        (Fault::OversizedBody, ErrorKind::Parse),
-        (Fault::Hang, ErrorKind::Timeout),
-        (Fault::SlowDrip, ErrorKind::Timeout),
-    ];
-    for (fault, kind) in cases {
-        sb.inject_at("/rate", fault.clone(), 1);
-        let e = fedex.quote(&request()).await.unwrap_err();
-        assert_eq!(e.kind, kind, "{fault:?} → {e}");
-        assert_eq!(
-            e.carrier.as_ref().map(|c| c.as_str()),
-            Some("fedex"),
-            "{fault:?}"
-        );
-        match &fault {
-            Fault::Status500 => assert_eq!(e.code.as_deref(), Some("INTERNAL.SERVER.ERROR")),
-            Fault::Status503 { .. } => {
-                assert_eq!(e.code.as_deref(), Some("SERVICE.UNAVAILABLE.ERROR"));
-                assert_eq!(e.retry_after_ms, Some(2000));
-            }
-            Fault::Status429 { .. } => {
-                assert_eq!(e.code.as_deref(), Some("TOO.MANY.REQUESTS"));
-                assert!(e.retryable);
-            }
-            _ => {}
+    let check = |fault: &Fault, e: &shipmux_core::Error| match fault {
+        Fault::Status500 => assert_eq!(e.code.as_deref(), Some("INTERNAL.SERVER.ERROR")),
+        Fault::Status503 { .. } => {
+            assert_eq!(e.code.as_deref(), Some("SERVICE.UNAVAILABLE.ERROR"));
+            assert_eq!(e.retry_after_ms, Some(2000));
         }
-        // The carrier recovers as soon as the fault is spent.
-        assert!(fedex.quote(&request()).await.is_ok(), "after {fault:?}");
-    }
-    assert_eq!(sb.stats().faults, 10);
+        Fault::Status429 { .. } => {
+            assert_eq!(e.code.as_deref(), Some("TOO.MANY.REQUESTS"));
+            assert!(e.retryable);
+        }
+        _ => {}
+    };
+    sb.assert_faults_map_to_kinds(&fedex, "/rate", &request(), fault_kinds_by_status(), check)
+        .await;
 
-    sb.inject_at("/track", Fault::Status500, 1);
+    sb.sandbox.inject_at("/track", Fault::Status500, 1);
     let results = fedex.track_many(&numbers(&[KNOWN, "128667043726"])).await;
     assert!(
         results
@@ -333,23 +245,6 @@ async fn every_injected_fault_maps_to_its_error_kind() {
             .all(|r| r.as_ref().is_err_and(|e| e.kind == ErrorKind::Unavailable)),
         "a failed batch fails each of its numbers"
     );
-}
-
-#[tokio::test]
-async fn retries_ride_out_a_transient_failure() {
-    let sb = start().await;
-    let fedex = carrier(&sb);
-    sb.inject_at(
-        "/rate",
-        Fault::Status503 {
-            retry_after_secs: None,
-        },
-        1,
-    );
-    sb.inject_at("/rate", Fault::ConnectionReset, 1);
-    let rates = fedex.quote(&request()).await.unwrap();
-    assert!(!rates.is_empty());
-    assert_eq!(sb.stats().requests(RATES), 3);
 }
 
 #[tokio::test]
@@ -361,8 +256,11 @@ async fn fedex_own_limits_reach_the_caller_typed() {
             ..TokenThrottle::default()
         },
     };
-    let sb = sandbox::start_with(options(), settings).await.unwrap();
-    let fedex = carrier_without_retries(&sb);
+    let sb = CarrierSandbox::on(
+        FEDEX,
+        sandbox::start_with(e2e_options(), settings).await.unwrap(),
+    );
+    let fedex = sb.carrier_without_retries();
     fedex.quote(&request()).await.unwrap();
     fedex.quote(&request()).await.unwrap();
     let e = fedex.quote(&request()).await.unwrap_err();
@@ -373,8 +271,8 @@ async fn fedex_own_limits_reach_the_caller_typed() {
 
     // Each new driver has its own token cache, so each connect asks for a token: the third
     // one in a burst gets FedEx's 403, read as unauthenticated with the reason spelled out.
-    carrier_without_retries(&sb).connect().await.unwrap();
-    let e = carrier_without_retries(&sb).connect().await.unwrap_err();
+    sb.carrier_without_retries().connect().await.unwrap();
+    let e = sb.carrier_without_retries().connect().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthenticated);
     assert_eq!(e.code.as_deref(), Some("FORBIDDEN.ERROR"));
     assert!(e.message.contains("blocks an IP address"), "{e}");
@@ -383,7 +281,7 @@ async fn fedex_own_limits_reach_the_caller_typed() {
 #[tokio::test]
 async fn fedex_passes_the_conformance_suite() {
     let sb = start().await;
-    let fedex = carrier(&sb);
+    let fedex = sb.carrier();
     let fixture =
         ConformanceFixture::new(request()).with_known_tracking(TrackingNumber::new(KNOWN).unwrap());
     run_conformance(&fedex, &fixture).await;
@@ -394,5 +292,13 @@ fn fedex_rate_limit_default_is_its_published_limit() {
     assert_eq!(
         shipmux_fedex::DEFAULT_RATE_LIMIT,
         (1_400, Duration::from_secs(10))
+    );
+    // What the host applies when the config names no limit.
+    let limit = shipmux_fedex::DESCRIPTOR
+        .default_rate_limit
+        .expect("FedEx publishes a quota");
+    assert_eq!(
+        (limit.requests, limit.per),
+        shipmux_fedex::DEFAULT_RATE_LIMIT
     );
 }

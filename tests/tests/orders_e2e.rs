@@ -77,6 +77,8 @@ fn carriers(boxes: &Sandboxes, options: HttpCarrierOptions) -> Vec<Arc<dyn Carri
 /// Order 7001: towels to New York and Chicago, each address's parcels already shipped — UPS
 /// and FedEx to New York, two USPS parcels to Chicago (carriers detected from the numbers).
 fn shipped_order() -> Order {
+    // Orders detect their shipments' carriers among those known to the process.
+    shipmux_host::builtin::install_builtins();
     let mut order: Order = serde_json::from_value(serde_json::json!({
         "id": "7001",
         "currency": "USD",

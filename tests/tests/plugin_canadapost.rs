@@ -3,12 +3,16 @@
 
 mod plugin_support;
 
+// The fixture the linked Canada Post protocol meets the protocol conformance kit with.
+#[path = "../../carriers/canadapost/tests/conformance_support/mod.rs"]
+mod conformance_support;
+
 use std::sync::Arc;
 
 use plugin_support::canadapost_plugin;
 use serde_json::json;
 use shipmux_canadapost::{CanadaPost, sandbox};
-use shipmux_core::testkit::{ConformanceFixture, run_conformance};
+use shipmux_core::testkit::{ConformanceFixture, run_conformance, run_protocol_conformance};
 use shipmux_core::{
     Address, Carrier, ChargeKind, Dimensions, ErrorKind, LengthUnit, Parcel, RateRequest, Status,
     TrackingNumber, Weight,
@@ -143,6 +147,17 @@ async fn the_plugin_passes_the_conformance_suite() {
     run_conformance(&carrier, &fixture).await;
 }
 
+/// The `.so` meets the same sans-IO promises as the linked protocol: every error status and
+/// unreadable body maps to the same kinds across the ABI, without a panic or a poisoned
+/// instance, and neither half of the key shows in `Debug`.
+#[test]
+fn the_plugin_meets_the_protocol_conformance_kit() {
+    let protocol = plugin_protocol("http://127.0.0.1:9");
+    let fixture = conformance_support::fixture(&["sandbox-user", "sandbox-password"]);
+    run_protocol_conformance(&protocol, &fixture);
+    assert!(!protocol.is_poisoned());
+}
+
 #[tokio::test]
 async fn carrier_errors_cross_the_abi_with_their_codes() {
     let sandbox = sandbox::start(
@@ -199,7 +214,7 @@ async fn bad_config_is_refused_at_instantiation() {
     assert_eq!(carrier.info().name, "Canada Post");
 }
 
-/// Canada Post's own sample request (`$SHIPMUX_SHARED/.../get-rates-request_karrio-domestic.xml`)
+/// Canada Post's own sample request (one of the carriers' official samples, optional)
 /// is accepted by the sandbox, and its answer parses. Skipped with a note without
 /// `SHIPMUX_SHARED`.
 #[tokio::test]

@@ -1,20 +1,24 @@
 //! UPS end to end: the UPS protocol driven by the host's `HttpCarrier` over real loopback
-//! HTTP against the UPS sandbox — connect, quote (Shop and Rate), track, token expiry and
-//! refresh, every injected fault mapped to its error kind, and the conformance suite.
+//! HTTP against the UPS sandbox — quote (Shop and Rate), negotiated rates, track, a token
+//! expiring on tracking, UPS's codes for injected faults, and the conformance suite. What
+//! every carrier owes (credentials, token refresh on rating, retries) is in `carriers_e2e.rs`.
+
+mod sandbox_support;
 
 use std::str::FromStr;
-use std::time::Duration;
 
 use rust_decimal::Decimal;
+use sandbox_support::{CarrierSandbox, fault_kinds_by_status, without_retries};
+use serde_json::json;
 use shipmux_core::testkit::{ConformanceFixture, run_conformance};
 use shipmux_core::{
-    Address, Carrier, CarrierExt, Dimensions, ErrorKind, Parcel, RateRequest, Status,
-    TrackingNumber, Weight,
+    Address, Carrier, CarrierExt, CarrierProtocol, Dimensions, ErrorKind, Parcel, RateRequest,
+    Status, TrackingNumber, Weight,
 };
-use shipmux_host::{DriverOptions, HttpCarrier, HttpCarrierOptions, HttpDriver, RetryPolicy};
-use shipmux_sandbox::{Fault, Sandbox, SandboxOptions};
-use shipmux_ups::{Ups, UpsProtocol, sandbox};
+use shipmux_host::{HttpCarrier, HttpCarrierOptions};
+use shipmux_sandbox::Fault;
 
+const UPS: &str = shipmux_ups::DESCRIPTOR.id;
 const RATING: &str = "POST /api/rating/{version}/{requestoption}";
 const TOKEN: &str = "POST /security/v1/oauth/token";
 const KNOWN: &str = "1Z5R89390357567127";
@@ -23,48 +27,13 @@ fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-async fn start() -> Sandbox {
-    sandbox::start(
-        SandboxOptions::default()
-            .expect_credentials("ups-e2e", "ups-e2e-secret")
-            .with_oversized_bytes(4 * 1024 * 1024)
-            .with_drip_interval(Duration::from_millis(50)),
-    )
-    .await
-    .unwrap()
+async fn start() -> CarrierSandbox {
+    CarrierSandbox::start(UPS).await
 }
 
-fn protocol(sb: &Sandbox, account: Option<&str>) -> UpsProtocol {
-    let mut b = Ups::builder()
-        .client_id("ups-e2e")
-        .client_secret("ups-e2e-secret")
-        .base_url(&sb.base_url());
-    if let Some(a) = account {
-        b = b.account_number(a);
-    }
-    b.build().unwrap()
-}
-
-fn carrier(sb: &Sandbox) -> HttpCarrier<UpsProtocol> {
-    HttpCarrier::new(protocol(sb, None), HttpDriver::new().unwrap())
-}
-
-/// No retries, no breaker, short deadlines and a 1 MiB body cap, so each fault shows as the
-/// error it maps to, quickly.
-fn carrier_without_retries(sb: &Sandbox) -> HttpCarrier<UpsProtocol> {
-    let driver = HttpDriver::with_options(DriverOptions {
-        max_body_bytes: 1024 * 1024,
-        ..DriverOptions::default()
-    })
-    .unwrap();
-    let options = HttpCarrierOptions {
-        retry: RetryPolicy::none(),
-        breaker: None,
-        attempt_timeout: Duration::from_millis(500),
-        call_timeout: Duration::from_secs(5),
-        ..HttpCarrierOptions::default()
-    };
-    HttpCarrier::with_options(protocol(sb, None), driver, options)
+/// UPS on `sb` with no account number (published rates), driven with `options`.
+fn carrier(sb: &CarrierSandbox, options: HttpCarrierOptions) -> HttpCarrier<dyn CarrierProtocol> {
+    sb.carrier_from(&sb.config_with(json!({"account_number": null})), options)
 }
 
 fn request() -> RateRequest {
@@ -89,7 +58,7 @@ fn request() -> RateRequest {
 #[tokio::test]
 async fn connect_quote_shop_and_rate_and_track() {
     let sb = start().await;
-    let ups = carrier(&sb);
+    let ups = carrier(&sb, HttpCarrierOptions::default());
     ups.connect().await.unwrap();
 
     let shop = ups.quote(&request()).await.unwrap();
@@ -109,7 +78,7 @@ async fn connect_quote_shop_and_rate_and_track() {
 
     let ground = ups.quote_service(&request(), "03").await.unwrap();
     assert_eq!(ground.total, shop[6].total, "Rate and Shop agree");
-    assert_eq!(sb.stats().requests(RATING), 2);
+    assert_eq!(sb.sandbox.stats().requests(RATING), 2);
 
     let t = ups
         .track(&TrackingNumber::new(KNOWN).unwrap())
@@ -125,13 +94,20 @@ async fn connect_quote_shop_and_rate_and_track() {
         (e.kind, e.code.as_deref()),
         (ErrorKind::NotFound, Some("TW0001"))
     );
-    assert_eq!(sb.stats().requests(TOKEN), 1, "one token for everything");
+    assert_eq!(
+        sb.sandbox.stats().requests(TOKEN),
+        1,
+        "one token for everything"
+    );
 }
 
 #[tokio::test]
 async fn negotiated_rates_through_the_host() {
     let sb = start().await;
-    let ups = HttpCarrier::new(protocol(&sb, Some("A1B2C3")), HttpDriver::new().unwrap());
+    let ups = sb.carrier_from(
+        &sb.config_with(json!({"account_number": "A1B2C3"})),
+        HttpCarrierOptions::default(),
+    );
     let rates = ups.quote(&request()).await.unwrap();
     assert!(rates.iter().all(|r| {
         r.list_total
@@ -141,111 +117,45 @@ async fn negotiated_rates_through_the_host() {
 }
 
 #[tokio::test]
-async fn expired_tokens_are_refreshed_once() {
+async fn an_expired_token_on_tracking_is_refreshed_once() {
     let sb = start().await;
-    let ups = carrier(&sb);
-    ups.quote(&request()).await.unwrap();
-    assert_eq!(ups.token_fetches(), 1);
-
-    sb.expire_tokens();
-    ups.quote(&request()).await.unwrap();
-    assert_eq!(ups.token_fetches(), 2, "401 → one new token → success");
-
-    sb.inject_at("/api/track", Fault::ExpiredToken, 1);
+    let ups = carrier(&sb, HttpCarrierOptions::default());
+    ups.connect().await.unwrap();
+    sb.sandbox.inject_at("/api/track", Fault::ExpiredToken, 1);
     ups.track(&TrackingNumber::new(KNOWN).unwrap())
         .await
         .unwrap();
-    assert_eq!(ups.token_fetches(), 3);
-    assert_eq!(sb.stats().requests(TOKEN), 3);
-}
-
-#[tokio::test]
-async fn wrong_credentials_are_unauthenticated() {
-    let sb = start().await;
-    let protocol = Ups::builder()
-        .client_id("ups-e2e")
-        .client_secret("not-the-secret")
-        .base_url(&sb.base_url())
-        .build()
-        .unwrap();
-    let ups = HttpCarrier::new(protocol, HttpDriver::new().unwrap());
-    let e = ups.connect().await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Unauthenticated);
-    assert_eq!(e.carrier.as_ref().map(|c| c.as_str()), Some("ups"));
-    assert!(!e.message.contains("not-the-secret"));
+    assert_eq!(ups.token_fetches(), 2, "401 → one new token → success");
+    assert_eq!(sb.sandbox.stats().requests(TOKEN), 2);
 }
 
 #[tokio::test]
 async fn every_injected_fault_maps_to_its_error_kind() {
     let sb = start().await;
-    let ups = carrier_without_retries(&sb);
+    let ups = carrier(&sb, without_retries());
     ups.connect().await.unwrap();
-    let cases = [
-        (Fault::Status500, ErrorKind::Unavailable),
-        (
-            Fault::Status503 {
-                retry_after_secs: Some(2),
-            },
-            ErrorKind::Unavailable,
-        ),
-        (
-            Fault::Status429 {
-                retry_after_secs: Some(1),
-            },
-            ErrorKind::RateLimited,
-        ),
-        (Fault::MalformedBody, ErrorKind::Parse),
-        (Fault::WrongContentType, ErrorKind::Parse),
-        (Fault::TruncatedBody, ErrorKind::Unavailable),
-        (Fault::ConnectionReset, ErrorKind::Unavailable),
-        (Fault::OversizedBody, ErrorKind::Parse),
-        (Fault::Hang, ErrorKind::Timeout),
-        (Fault::SlowDrip, ErrorKind::Timeout),
-    ];
-    for (fault, kind) in cases {
-        sb.inject_at("/api/rating", fault.clone(), 1);
-        let e = ups.quote(&request()).await.unwrap_err();
-        assert_eq!(e.kind, kind, "{fault:?} → {e}");
-        assert_eq!(
-            e.carrier.as_ref().map(|c| c.as_str()),
-            Some("ups"),
-            "{fault:?}"
-        );
-        match &fault {
-            Fault::Status429 { .. } => {
-                assert_eq!(e.code.as_deref(), Some("10429"));
-                assert!(e.retryable);
-            }
-            Fault::Status503 { .. } => assert_eq!(e.code.as_deref(), Some("10503")),
-            _ => {}
+    let check = |fault: &Fault, e: &shipmux_core::Error| match fault {
+        Fault::Status429 { .. } => {
+            assert_eq!(e.code.as_deref(), Some("10429"));
+            assert!(e.retryable);
         }
-        // The carrier recovers as soon as the fault is spent.
-        assert!(ups.quote(&request()).await.is_ok(), "after {fault:?}");
-    }
-    assert_eq!(sb.stats().faults, 10);
-}
-
-#[tokio::test]
-async fn retries_ride_out_a_transient_failure() {
-    let sb = start().await;
-    let ups = carrier(&sb);
-    sb.inject_at(
+        Fault::Status503 { .. } => assert_eq!(e.code.as_deref(), Some("10503")),
+        _ => {}
+    };
+    sb.assert_faults_map_to_kinds(
+        &ups,
         "/api/rating",
-        Fault::Status503 {
-            retry_after_secs: None,
-        },
-        1,
-    );
-    sb.inject_at("/api/rating", Fault::ConnectionReset, 1);
-    let rates = ups.quote(&request()).await.unwrap();
-    assert!(!rates.is_empty());
-    assert_eq!(sb.stats().requests(RATING), 3);
+        &request(),
+        fault_kinds_by_status(),
+        check,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn ups_passes_the_conformance_suite() {
     let sb = start().await;
-    let ups = carrier(&sb);
+    let ups = carrier(&sb, HttpCarrierOptions::default());
     let fixture =
         ConformanceFixture::new(request()).with_known_tracking(TrackingNumber::new(KNOWN).unwrap());
     run_conformance(&ups, &fixture).await;

@@ -1,48 +1,35 @@
 //! USPS end to end: the USPS protocol driven by the host's `HttpCarrier` over real loopback
-//! HTTP against the USPS sandbox — connect, quote (several parcels, the Shipping Options →
-//! prices fallback), batch tracking, token refresh, faults → error kinds, the conformance
+//! HTTP against the USPS sandbox — quote (several parcels, the Shipping Options → prices
+//! fallback), batch tracking, faults → error kinds and USPS's own refusals, the conformance
 //! suite, and a checkout burst kept inside USPS's hourly quota by coalescing and the cache.
+//! What every carrier owes (connect, credentials, token refresh, retries) is in
+//! `carriers_e2e.rs`.
+
+mod sandbox_support;
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use rust_decimal::Decimal;
+use sandbox_support::{CarrierSandbox, e2e_options};
+use serde_json::json;
 use shipmux_core::testkit::{ConformanceFixture, run_conformance};
 use shipmux_core::{
     Address, Carrier, Dimensions, ErrorKind, Parcel, RateRequest, Status, TrackingNumber, Weight,
 };
-use shipmux_host::{
-    CacheOptions, CachedCarrier, HttpCarrier, HttpCarrierOptions, HttpDriver, QuoteCache,
-    RateLimit, RetryPolicy,
-};
-use shipmux_sandbox::{Fault, Sandbox, SandboxOptions};
+use shipmux_host::{CacheOptions, CachedCarrier, HttpCarrierOptions, QuoteCache, RateLimit};
+use shipmux_sandbox::Fault;
 use shipmux_usps::sandbox::{self, ShippingOptionsAccess, UspsSandboxSettings};
-use shipmux_usps::{RateApi, Usps, UspsBuilder, UspsProtocol};
+
+const USPS: &str = shipmux_usps::DESCRIPTOR.id;
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn builder(sb: &Sandbox) -> UspsBuilder {
-    Usps::builder()
-        .client_id("usps-e2e")
-        .client_secret("usps-e2e-secret")
-        .base_url(sb.base_url())
-}
-
-fn carrier(protocol: UspsProtocol) -> HttpCarrier<UspsProtocol> {
-    HttpCarrier::new(protocol, HttpDriver::new().unwrap())
-}
-
-/// No retries, so each fault shows as the error it maps to.
-fn carrier_without_retries(protocol: UspsProtocol) -> HttpCarrier<UspsProtocol> {
-    let options = HttpCarrierOptions {
-        retry: RetryPolicy::none(),
-        breaker: None,
-        ..HttpCarrierOptions::default()
-    };
-    HttpCarrier::with_options(protocol, HttpDriver::new().unwrap(), options)
+async fn start() -> CarrierSandbox {
+    CarrierSandbox::start(USPS).await
 }
 
 fn parcel(lb: &str, l: &str, w: &str, h: &str) -> Parcel {
@@ -64,25 +51,18 @@ fn number(n: &str) -> TrackingNumber {
 }
 
 #[tokio::test]
-async fn connect_gets_a_token() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let usps = carrier(builder(&sb).build().unwrap());
-    usps.connect().await.unwrap();
-    assert_eq!(sb.stats().tokens_issued, 1);
-    sb.shutdown().await;
-}
-
-#[tokio::test]
 async fn several_parcels_are_one_call_each_summed_per_mail_class() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let usps = carrier(builder(&sb).build().unwrap());
+    let sb = start().await;
+    let usps = sb.carrier();
     let small = parcel("2", "10", "8", "4");
     let large = parcel("9", "20", "14", "10");
     let alone_small = usps.quote(&domestic(vec![small.clone()])).await.unwrap();
     let alone_large = usps.quote(&domestic(vec![large.clone()])).await.unwrap();
     let together = usps.quote(&domestic(vec![small, large])).await.unwrap();
     assert_eq!(
-        sb.stats().requests("POST /shipments/v3/options/search"),
+        sb.sandbox
+            .stats()
+            .requests("POST /shipments/v3/options/search"),
         4,
         "one Shipping Options call per parcel"
     );
@@ -109,8 +89,8 @@ async fn several_parcels_are_one_call_each_summed_per_mail_class() {
 
 #[tokio::test]
 async fn a_class_missing_for_one_parcel_is_not_offered() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let usps = carrier(builder(&sb).build().unwrap());
+    let sb = start().await;
+    let usps = sb.carrier();
     // 40 + 2×(20+15) = 110 in of length and girth: too big for Priority Mail (108).
     let rates = usps
         .quote(&domestic(vec![
@@ -130,13 +110,16 @@ async fn without_shipping_options_the_prices_api_answers() {
         ShippingOptionsAccess::Forbidden,
         ShippingOptionsAccess::NotFound,
     ] {
-        let sb = sandbox::start_with(
-            SandboxOptions::default(),
-            UspsSandboxSettings::with_shipping_options(access),
-        )
-        .await
-        .unwrap();
-        let usps = carrier(builder(&sb).build().unwrap());
+        let sb = CarrierSandbox::on(
+            USPS,
+            sandbox::start_with(
+                e2e_options(),
+                UspsSandboxSettings::with_shipping_options(access),
+            )
+            .await
+            .unwrap(),
+        );
+        let usps = sb.carrier();
         let rates = usps
             .quote(&domestic(vec![
                 parcel("2", "10", "8", "4"),
@@ -146,7 +129,7 @@ async fn without_shipping_options_the_prices_api_answers() {
             .unwrap();
         assert!(!rates.is_empty(), "{access:?}");
         assert!(rates.iter().all(|r| r.transit_days.is_none()));
-        let stats = sb.stats();
+        let stats = sb.sandbox.stats();
         assert_eq!(stats.requests("POST /shipments/v3/options/search"), 2);
         assert_eq!(stats.requests("POST /prices/v3/total-rates/search"), 2);
         sb.shutdown().await;
@@ -155,8 +138,11 @@ async fn without_shipping_options_the_prices_api_answers() {
 
 #[tokio::test]
 async fn the_prices_switch_never_asks_shipping_options() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let usps = carrier(builder(&sb).rate_api(RateApi::Prices).build().unwrap());
+    let sb = start().await;
+    let usps = sb.carrier_from(
+        &sb.config_with(json!({"rate_api": "prices"})),
+        HttpCarrierOptions::default(),
+    );
     let international = RateRequest::new(
         Address::new("US", "10001"),
         Address::new("GB", "SW1A 1AA"),
@@ -169,7 +155,7 @@ async fn the_prices_switch_never_asks_shipping_options() {
             .iter()
             .any(|r| r.service == "PRIORITY_MAIL_INTERNATIONAL")
     );
-    let stats = sb.stats();
+    let stats = sb.sandbox.stats();
     assert_eq!(stats.requests("POST /shipments/v3/options/search"), 0);
     assert_eq!(
         stats.requests("POST /international-prices/v3/total-rates/search"),
@@ -180,8 +166,8 @@ async fn the_prices_switch_never_asks_shipping_options() {
 
 #[tokio::test]
 async fn thirty_five_numbers_are_one_batch_call() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let usps = carrier(builder(&sb).build().unwrap());
+    let sb = start().await;
+    let usps = sb.carrier();
     let mut numbers: Vec<TrackingNumber> = (0..36)
         .map(|i| number(&format!("9400111202555842{i:05}1")))
         .collect();
@@ -189,7 +175,7 @@ async fn thirty_five_numbers_are_one_batch_call() {
     let results = usps.track_many(&numbers).await;
     assert_eq!(results.len(), 36);
     assert_eq!(
-        sb.stats().requests("POST /tracking/v3r2/tracking"),
+        sb.sandbox.stats().requests("POST /tracking/v3r2/tracking"),
         2,
         "35 + 1"
     );
@@ -209,56 +195,38 @@ async fn thirty_five_numbers_are_one_batch_call() {
 }
 
 #[tokio::test]
-async fn a_refused_token_is_fetched_again_once() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let usps = carrier(builder(&sb).build().unwrap());
-    let request = domestic(vec![parcel("2", "10", "8", "4")]);
-    usps.quote(&request).await.unwrap();
-    assert_eq!(usps.token_fetches(), 1);
-    // The sandbox forgets its tokens: the next call gets USPS's 401, refreshes, succeeds.
-    sb.expire_tokens();
-    usps.quote(&request).await.unwrap();
-    assert_eq!(usps.token_fetches(), 2);
-    assert_eq!(sb.stats().tokens_issued, 2);
-    // And on demand, as an injected fault.
-    sb.inject_at("/shipments", Fault::ExpiredToken, 1);
-    usps.quote(&request).await.unwrap();
-    assert_eq!(usps.token_fetches(), 3);
-    sb.shutdown().await;
-}
-
-#[tokio::test]
 async fn faults_become_error_kinds() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let usps = carrier_without_retries(builder(&sb).build().unwrap());
+    let sb = start().await;
+    let usps = sb.carrier_without_retries();
     let request = domestic(vec![parcel("2", "10", "8", "4")]);
     usps.connect().await.unwrap();
-    let cases = [
+    let cases = vec![
         (
             Fault::Status429 {
                 retry_after_secs: Some(30),
             },
             ErrorKind::RateLimited,
-            Some(30_000),
         ),
         (
             Fault::Status503 {
                 retry_after_secs: Some(2),
             },
             ErrorKind::Unavailable,
-            Some(2_000),
         ),
-        (Fault::Status500, ErrorKind::Unavailable, None),
-        (Fault::MalformedBody, ErrorKind::Parse, None),
-        (Fault::WrongContentType, ErrorKind::Parse, None),
+        (Fault::Status500, ErrorKind::Unavailable),
+        (Fault::MalformedBody, ErrorKind::Parse),
+        (Fault::WrongContentType, ErrorKind::Parse),
     ];
-    for (fault, kind, wait) in cases {
-        sb.inject_at("/shipments", fault.clone(), 1);
-        let e = usps.quote(&request).await.unwrap_err();
-        assert_eq!(e.kind, kind, "{fault:?}: {e}");
+    let check = |fault: &Fault, e: &shipmux_core::Error| {
+        let wait = match fault {
+            Fault::Status429 { .. } => Some(30_000),
+            Fault::Status503 { .. } => Some(2_000),
+            _ => None,
+        };
         assert_eq!(e.retry_after_ms, wait, "{fault:?}: {e}");
-        assert_eq!(e.carrier.as_ref().unwrap().as_str(), "usps");
-    }
+    };
+    sb.assert_faults_map_to_kinds(&usps, "/shipments", &request, cases, check)
+        .await;
     // USPS's own refusals, with the inventory's codes.
     let e = usps
         .quote(&domestic(vec![parcel("80", "10", "8", "4")]))
@@ -288,29 +256,17 @@ async fn faults_become_error_kinds() {
 }
 
 #[tokio::test]
-async fn wrong_credentials_are_unauthenticated() {
-    let sb = sandbox::start(SandboxOptions::default().expect_credentials("right", "secret"))
-        .await
-        .unwrap();
-    let usps = carrier_without_retries(
-        Usps::builder()
-            .client_id("right")
-            .client_secret("wrong")
-            .base_url(sb.base_url())
-            .build()
-            .unwrap(),
-    );
-    let e = usps.connect().await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Unauthenticated);
-    assert_eq!(e.code.as_deref(), Some("invalid_client"));
-    assert!(!format!("{e:?}").contains("wrong"));
+async fn wrong_credentials_are_an_invalid_client() {
+    let sb = start().await;
+    let e = sb.wrong_credentials_error().await;
+    assert_eq!(e.code.as_deref(), Some("invalid_client"), "{e}");
     sb.shutdown().await;
 }
 
 #[tokio::test]
 async fn usps_passes_the_conformance_suite() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let usps = carrier(builder(&sb).build().unwrap());
+    let sb = start().await;
+    let usps = sb.carrier();
     let fixture = ConformanceFixture::new(domestic(vec![parcel("2", "10", "8", "4")]))
         .with_known_tracking(number("9400111202555842761023"))
         .with_unknown_tracking(number("9400111202555842760000"));
@@ -319,23 +275,18 @@ async fn usps_passes_the_conformance_suite() {
 }
 
 /// USPS quotas are per hour and small (new apps report about 60 requests an hour).
-fn usps_hourly_limit() -> RateLimit {
-    RateLimit::new(60, Duration::from_secs(3600))
+fn hourly_limited() -> HttpCarrierOptions {
+    HttpCarrierOptions {
+        rate_limit: Some(RateLimit::new(60, Duration::from_secs(3600))),
+        call_timeout: Duration::from_secs(5),
+        ..HttpCarrierOptions::default()
+    }
 }
 
 #[tokio::test]
 async fn a_checkout_burst_stays_inside_60_per_hour_thanks_to_the_cache() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let options = HttpCarrierOptions {
-        rate_limit: Some(usps_hourly_limit()),
-        call_timeout: Duration::from_secs(5),
-        ..HttpCarrierOptions::default()
-    };
-    let http = HttpCarrier::with_options(
-        builder(&sb).build().unwrap(),
-        HttpDriver::new().unwrap(),
-        options,
-    );
+    let sb = start().await;
+    let http = sb.carrier_from(&sb.config(), hourly_limited());
     let cache = Arc::new(QuoteCache::new(CacheOptions::default()));
     let usps = Arc::new(CachedCarrier::new(Arc::new(http), cache, "checkout"));
     let request = domestic(vec![
@@ -356,7 +307,7 @@ async fn a_checkout_burst_stays_inside_60_per_hour_thanks_to_the_cache() {
                 .all(|a| a.as_ref().is_ok_and(|r| !r.is_empty()))
         );
     }
-    let stats = sb.stats();
+    let stats = sb.sandbox.stats();
     let upstream = stats.requests("POST /shipments/v3/options/search");
     assert_eq!(upstream, 2, "one call per parcel, once");
     assert!(upstream + stats.tokens_issued <= 60);
@@ -365,17 +316,8 @@ async fn a_checkout_burst_stays_inside_60_per_hour_thanks_to_the_cache() {
 
 #[tokio::test]
 async fn without_the_cache_the_same_burst_hits_the_hourly_limit() {
-    let sb = sandbox::start(SandboxOptions::default()).await.unwrap();
-    let options = HttpCarrierOptions {
-        rate_limit: Some(usps_hourly_limit()),
-        call_timeout: Duration::from_secs(5),
-        ..HttpCarrierOptions::default()
-    };
-    let usps = Arc::new(HttpCarrier::with_options(
-        builder(&sb).build().unwrap(),
-        HttpDriver::new().unwrap(),
-        options,
-    ));
+    let sb = start().await;
+    let usps = Arc::new(sb.carrier_from(&sb.config(), hourly_limited()));
     let request = domestic(vec![parcel("2", "10", "8", "4")]);
     let answers = futures::future::join_all((0..100).map(|_| {
         let usps = usps.clone();
@@ -388,6 +330,11 @@ async fn without_the_cache_the_same_burst_hits_the_hourly_limit() {
         .filter(|a| a.as_ref().is_err_and(|e| e.kind == ErrorKind::RateLimited))
         .count();
     assert!(limited > 0, "100 uncached quotes must exceed 60 an hour");
-    assert!(sb.stats().requests("POST /shipments/v3/options/search") <= 60);
+    assert!(
+        sb.sandbox
+            .stats()
+            .requests("POST /shipments/v3/options/search")
+            <= 60
+    );
     sb.shutdown().await;
 }

@@ -1,5 +1,4 @@
-//! Canada Post code tables: services, tracking event ids, time zones (CONTRACT.md §2.3, §3.3;
-//! NORMALIZATION.md §4).
+//! Canada Post code tables: services, tracking event ids, time zones (docs/carriers/canadapost.md).
 
 use shipmux_core::{ServiceInfo, Status};
 
@@ -73,7 +72,7 @@ pub fn event_status(id: &str) -> Status {
     }
 }
 
-/// The UTC offset of a Canadian time-zone abbreviation (NORMALIZATION.md §4).
+/// The UTC offset of a Canadian time-zone abbreviation (fixed: the zone names say DST or not).
 pub fn zone_offset(zone: &str) -> Option<&'static str> {
     Some(match zone.trim().to_ascii_uppercase().as_str() {
         "NST" => "-03:30",

@@ -1,6 +1,7 @@
 //! Canada Post error bodies (`<messages><message><code>…`) and HTTP statuses → [`Error`], in
-//! one place (NORMALIZATION.md §0.16 and §4): the message code decides, not the status.
+//! one place (docs/carriers/canadapost.md, "Errors"): the message code decides, not the status.
 
+use shipmux_core::raw::http_error::HttpError;
 use shipmux_core::{CarrierId, Error, ErrorKind, HttpResponse, Result};
 
 use crate::CARRIER_ID;
@@ -16,13 +17,7 @@ pub fn read<'r>(response: &'r HttpResponse, expected: &[&str]) -> Result<Element
         return Err(from_messages(root, response));
     }
     if !response.is_success() {
-        return Err(carrier(
-            Error::from_status(
-                response.status,
-                format!("Canada Post answered HTTP {}", response.status),
-            )
-            .with_retry_after(response.retry_after()),
-        ));
+        return Err(HttpError::of(WHAT, response).into_error(&carrier_id()));
     }
     match parsed {
         Ok(root) if expected.contains(&root.name.as_ref()) => Ok(root),
@@ -45,25 +40,32 @@ fn from_messages(messages: &Element, response: &HttpResponse) -> Error {
     let description = first
         .and_then(|m| m.child_text("description"))
         .unwrap_or("Canada Post refused the request");
-    let (kind, retryable) = match code {
-        "E002" | "AA001" | "AA002" => (ErrorKind::Unauthenticated, false),
+    let kind = match code {
+        "E002" | "AA001" | "AA002" => Some((ErrorKind::Unauthenticated, false)),
         "Server" if description.contains("Rejected by SLM Monitor") => {
-            (ErrorKind::RateLimited, true)
+            Some((ErrorKind::RateLimited, true))
         }
-        "004" => (ErrorKind::NotFound, false),
-        "" => ErrorKind::from_http_status(response.status).unwrap_or((ErrorKind::Rejected, false)),
-        _ => (ErrorKind::Rejected, false),
+        "004" => Some((ErrorKind::NotFound, false)),
+        // Without a code the status decides.
+        "" => None,
+        _ => Some((ErrorKind::Rejected, false)),
     };
-    carrier(
-        Error::new(kind, description)
-            .with_code(code)
-            .retryable(retryable)
-            .with_retry_after(response.retry_after()),
-    )
+    HttpError::of(WHAT, response)
+        .code(Some(code))
+        .message(Some(description))
+        .kind(kind)
+        .into_error(&carrier_id())
+}
+
+/// How messages name the calls.
+const WHAT: &str = "Canada Post";
+
+fn carrier_id() -> CarrierId {
+    CarrierId::from_static(CARRIER_ID)
 }
 
 fn carrier(error: Error) -> Error {
-    error.with_carrier(&CarrierId::from_static(CARRIER_ID))
+    error.with_carrier(&carrier_id())
 }
 
 #[cfg(test)]

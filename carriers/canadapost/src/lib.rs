@@ -29,6 +29,7 @@
 mod builder;
 pub mod codes;
 mod config;
+mod descriptor;
 mod error;
 mod protocol;
 mod rate;
@@ -48,3 +49,7 @@ pub use track::TRACK_MEDIA_TYPE;
 pub const CARRIER_ID: &str = "canadapost";
 
 shipmux_core::export_plugin!(CanadaPostProtocol);
+
+pub use descriptor::DESCRIPTOR;
+#[cfg(feature = "sandbox")]
+pub use descriptor::SANDBOX;

@@ -56,6 +56,7 @@ impl CarrierProtocol for CanadaPostProtocol {
                 tracking_batch: 1,
                 international: true,
                 transit_times: true,
+                origin_countries: crate::DESCRIPTOR.reach.origin_countries(),
             },
         }
     }

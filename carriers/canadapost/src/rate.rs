@@ -1,5 +1,5 @@
 //! Get Rates: `POST /rs/ship/price` with a `<mailing-scenario>` (rate-v4), one request per
-//! parcel, and the `<price-quotes>` answers → [`Rate`]s (NORMALIZATION.md §4).
+//! parcel, and the `<price-quotes>` answers → [`Rate`]s (docs/carriers/canadapost.md).
 
 use quick_xml::Writer;
 use rust_decimal::Decimal;
@@ -292,13 +292,12 @@ fn parse_quote(quote: &Element) -> Result<Rate> {
             })?),
             None => None,
         };
-        rate.estimated_delivery =
-            match standard.child_text("expected-delivery-date") {
-                Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(
-                    |_| Error::parse(format!("Canada Post quote {service}: `{d}` is not a date")),
-                )?),
-                None => None,
-            };
+        rate.estimated_delivery = match standard.child_text("expected-delivery-date") {
+            Some(d) => Some(shipmux_core::raw::time::ymd(d).ok_or_else(|| {
+                Error::parse(format!("Canada Post quote {service}: `{d}` is not a date"))
+            })?),
+            None => None,
+        };
     }
     if let Some(cubed) = quote
         .child("weight-details")

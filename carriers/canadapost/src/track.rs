@@ -1,6 +1,7 @@
 //! Tracking: `GET /vis/track/{pin|dnc}/{number}/{detail|summary}` (track-v2) → [`Tracking`]
-//! (NORMALIZATION.md §4).
+//! (docs/carriers/canadapost.md, "Tracking").
 
+use shipmux_core::raw::time::{compact_time, event_time, ymd};
 use shipmux_core::{
     CarrierId, Error, HttpRequest, HttpResponse, Location, Result, Status, Tracking, TrackingEvent,
     TrackingNumber,
@@ -87,20 +88,15 @@ pub fn parse_detail(number: &TrackingNumber, detail: &Element) -> Result<Trackin
 
 fn event(occurrence: &Element) -> TrackingEvent {
     let code = occurrence.child_text("event-identifier");
-    let time = match (
-        occurrence.child_text("event-date"),
-        occurrence.child_text("event-time"),
-    ) {
-        (Some(d), Some(t)) => {
-            let offset = occurrence
-                .child_text("event-time-zone")
-                .and_then(zone_offset)
-                .unwrap_or("");
-            Some(format!("{d}T{t}{offset}"))
+    let offset = occurrence
+        .child_text("event-time-zone")
+        .and_then(zone_offset);
+    let time = occurrence.child_text("event-date").and_then(|d| {
+        match occurrence.child_text("event-time") {
+            Some(t) => event_time(&format!("{d}T{t}"), offset),
+            None => event_time(d, None),
         }
-        (Some(d), None) => Some(d.to_string()),
-        _ => None,
-    };
+    });
     TrackingEvent {
         time,
         status: code.map(event_status).unwrap_or(Status::Unknown),
@@ -158,25 +154,12 @@ pub fn parse_summary(number: &TrackingNumber, summary: &Element) -> Result<Track
 /// `20110404:133457` → `2011-04-04T13:34:57` (no offset: the summary gives none).
 fn summary_time(t: &str) -> Option<String> {
     let (d, h) = t.split_once(':')?;
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(d, 8) || !digits(h, 6) {
-        return None;
-    }
-    Some(format!(
-        "{}-{}-{}T{}:{}:{}",
-        &d[..4],
-        &d[4..6],
-        &d[6..],
-        &h[..2],
-        &h[2..4],
-        &h[4..]
-    ))
+    compact_time(d, h, None)
 }
 
 fn date(text: Option<&str>) -> Result<Option<chrono::NaiveDate>> {
     text.map(|d| {
-        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| Error::parse(format!("Canada Post date `{d}` is not YYYY-MM-DD")))
+        ymd(d).ok_or_else(|| Error::parse(format!("Canada Post date `{d}` is not YYYY-MM-DD")))
     })
     .transpose()
 }

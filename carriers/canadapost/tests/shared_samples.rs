@@ -1,5 +1,5 @@
-//! Canada Post's official samples (`$SHIPMUX_SHARED/carrier-api/canadapost/samples`) through
-//! the parsers. Runs only when `SHIPMUX_SHARED` points at the shared folder; passes with a
+//! Canada Post's official samples through the parsers (optional: runs only when
+//! `SHIPMUX_SHARED` points at the carriers' official samples); passes with a
 //! note otherwise.
 
 use std::path::PathBuf;

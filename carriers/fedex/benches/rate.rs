@@ -5,6 +5,9 @@
 //!
 //! `cargo bench -p shipmux-fedex --features sandbox --bench rate -- --warm-up-time 1 --measurement-time 4`
 
+// criterion_group! writes public functions without docs.
+#![allow(missing_docs)]
+
 use std::str::FromStr;
 use std::time::Duration;
 

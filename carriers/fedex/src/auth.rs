@@ -1,9 +1,7 @@
-//! OAuth client credentials: `POST /oauth/token` with a form body (CONTRACTS.md §2.2).
+//! OAuth client credentials: `POST /oauth/token` with a form body (docs/carriers/fedex.md), built
+//! and read by the toolkit ([`shipmux_core::raw::oauth`]).
 
-use std::time::Duration;
-
-use serde::Deserialize;
-use serde_json::Value;
+use shipmux_core::raw::oauth::{self, Credentials, TokenRequest};
 use shipmux_core::{AccessToken, Error, HttpRequest, HttpResponse};
 
 use crate::config::FedexConfig;
@@ -13,21 +11,14 @@ use crate::error::{self, Call};
 pub const TOKEN_PATH: &str = "/oauth/token";
 
 /// The token request: `grant_type=client_credentials&client_id=…&client_secret=…`.
-pub fn build_token(config: &FedexConfig) -> HttpRequest {
-    let form = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("grant_type", "client_credentials")
-        .append_pair("client_id", config.client_id.trim())
-        .append_pair("client_secret", config.client_secret.expose())
-        .finish();
-    HttpRequest::post(format!("{}{TOKEN_PATH}", config.base()))
-        .header("Accept", "application/json")
-        .body("application/x-www-form-urlencoded", form)
-}
-
-#[derive(Deserialize)]
-struct TokenBody {
-    access_token: Option<String>,
-    expires_in: Option<Value>,
+pub fn build_token(config: &FedexConfig) -> Result<HttpRequest, Error> {
+    TokenRequest::new(
+        format!("{}{TOKEN_PATH}", config.base()),
+        config.client_id.trim(),
+        config.client_secret.expose(),
+    )
+    .credentials(Credentials::Body)
+    .build()
 }
 
 /// Reads the token answer: `{"access_token", "token_type": "bearer", "expires_in": 3600,
@@ -36,21 +27,8 @@ pub fn parse_token(response: &HttpResponse) -> Result<AccessToken, Error> {
     if !response.is_success() {
         return Err(error::from_response(Call::Token, response));
     }
-    let body: TokenBody = serde_json::from_slice(&response.body)
-        .map_err(|e| error::parse(format!("FedEx token answer is not the expected JSON ({e})")))?;
-    let token = body
-        .access_token
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| error::parse("FedEx token answer has no access_token"))?;
-    // FedEx documents an integer; a numeric string is read too rather than refused.
-    let expires_in = match &body.expires_in {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| error::parse("FedEx token answer has no whole-second expires_in".to_string()))?;
-    Ok(AccessToken::new(token, Duration::from_secs(expires_in)))
+    oauth::parse_token(&response.body, "FedEx token answer")
+        .map_err(|e| e.with_carrier(&error::carrier()))
 }
 
 #[cfg(test)]
@@ -67,7 +45,7 @@ mod tests {
 
     #[test]
     fn token_request_is_a_form_post() {
-        let r = build_token(&config());
+        let r = build_token(&config()).unwrap();
         assert_eq!(r.url, "http://127.0.0.1:1/oauth/token");
         assert_eq!(
             r.header_value("content-type"),
@@ -88,8 +66,12 @@ mod tests {
         );
         let t = parse_token(&ok).unwrap();
         assert_eq!((t.token.expose(), t.expires_in_secs), ("eyJhbGci", 3599));
+        // A negative lifetime is unusable: the toolkit's default lifetime stands for it.
         let no_expiry = HttpResponse::new(200, r#"{"access_token":"x","expires_in":-1}"#);
-        assert_eq!(parse_token(&no_expiry).unwrap_err().kind, ErrorKind::Parse);
+        assert_eq!(
+            parse_token(&no_expiry).unwrap().expires_in_secs,
+            oauth::DEFAULT_LIFETIME.as_secs()
+        );
         let garbage = HttpResponse::new(200, "<html>");
         assert_eq!(parse_token(&garbage).unwrap_err().kind, ErrorKind::Parse);
     }

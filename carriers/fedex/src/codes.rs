@@ -1,8 +1,8 @@
-//! FedEx code tables: service types, transit-time words, scan codes (NORMALIZATION.md §2).
+//! FedEx code tables: service types, transit-time words, scan codes (docs/carriers/fedex.md).
 
 use shipmux_core::{ServiceInfo, Status};
 
-/// FedEx service types with their names (CONTRACTS.md §2.4). A rate's name comes from the
+/// FedEx service types with their names, as FedEx writes them. A rate's name comes from the
 /// response's `serviceName`; this table names services in `info()` and when a reply has none.
 pub const SERVICES: [(&str, &str); 25] = [
     ("FEDEX_GROUND", "FedEx Ground®"),
@@ -111,8 +111,8 @@ pub fn transit_word(days: u32) -> Option<String> {
     })
 }
 
-/// A FedEx scan or status code to our status (NORMALIZATION.md §2; FedEx publishes no table we
-/// store, so this one is ours). `None` for codes it does not list.
+/// A FedEx scan or status code to our status (FedEx maps its codes to no delivery states, so
+/// this table is ours; docs/carriers/fedex.md, "Tracking"). `None` for codes it does not list.
 pub fn status(code: &str) -> Option<Status> {
     Some(match code.trim() {
         "OC" | "IN" => Status::PreTransit,

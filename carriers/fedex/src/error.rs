@@ -1,13 +1,14 @@
-//! FedEx error bodies and HTTP statuses → [`Error`], in one place (NORMALIZATION.md §0.16, §2).
+//! FedEx error bodies and HTTP statuses → [`Error`], in one place (docs/carriers/fedex.md).
 //!
 //! FedEx answers every failure with `{"transactionId", "customerTransactionId"?,
 //! "errors": [{"code", "message", "parameterList"?}]}`.
 
 use serde::Deserialize;
-use shipmux_core::{Error, ErrorKind, HttpResponse};
+use shipmux_core::raw::http_error::HttpError;
+use shipmux_core::{Error, HttpResponse};
 
 use crate::CARRIER_ID;
-use crate::json::null_as_default;
+use shipmux_core::raw::json::{List, Text};
 
 /// Which call failed; it words the message (a 403 on the token endpoint means something
 /// different from a 403 on rates).
@@ -34,20 +35,20 @@ impl Call {
 /// FedEx's error body.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct ErrorBody {
-    #[serde(default)]
-    pub transaction_id: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub errors: Vec<ErrorItem>,
+pub(crate) struct ErrorBody<'a> {
+    #[serde(default, borrow)]
+    pub transaction_id: Text<'a>,
+    #[serde(default, borrow)]
+    pub errors: List<ErrorItem<'a>>,
 }
 
 /// One entry of `errors[]` (also the shape of a per-number tracking `error`).
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct ErrorItem {
-    #[serde(default)]
-    pub code: Option<String>,
-    #[serde(default)]
-    pub message: Option<String>,
+pub(crate) struct ErrorItem<'a> {
+    #[serde(default, borrow)]
+    pub code: Text<'a>,
+    #[serde(default, borrow)]
+    pub message: Text<'a>,
 }
 
 /// The error for a FedEx response that is not a success, or a success body carrying only
@@ -56,40 +57,21 @@ pub(crate) struct ErrorItem {
 pub fn from_response(call: Call, response: &HttpResponse) -> Error {
     let body: ErrorBody = serde_json::from_slice(&response.body).unwrap_or_default();
     let first = body.errors.first();
-    let code = first.and_then(|e| e.code.as_deref()).map(str::trim);
-    let carrier_text = first
-        .and_then(|e| e.message.as_deref())
-        .map(str::trim)
-        .filter(|m| !m.is_empty());
-    let status = response.status;
-    let mut message = match carrier_text {
-        Some(text) => text.to_string(),
-        None => format!("FedEx answered the {} with HTTP {status}", call.name()),
-    };
-    if status == 403 {
-        message.push_str(&forbidden_advice(call));
+    let what = format!("FedEx {}", call.name());
+    let mut error = HttpError::of(&what, response)
+        .code(first.and_then(|e| e.code.get()))
+        .message(first.and_then(|e| e.message.get()));
+    if response.status == 403 {
+        error = error.note(&forbidden_advice(call));
     }
-    if let Some(id) = body.transaction_id.as_deref().map(str::trim)
-        && !id.is_empty()
-    {
-        message.push_str(&format!(" (FedEx transactionId {id})"));
+    if let Some(id) = body.transaction_id.get() {
+        error = error.note(&format!(" (FedEx transactionId {id})"));
     }
-    let error = if response.is_success() {
-        Error::new(ErrorKind::Rejected, message)
-    } else {
-        Error::from_status(status, message)
-    };
-    let mut error = error
-        .with_carrier(&carrier())
-        .with_retry_after(response.retry_after());
-    if let Some(code) = code {
-        error = error.with_code(code);
-    }
-    error
+    error.into_error(&carrier())
 }
 
 /// What a 403 means at FedEx, said plainly: the IP may be blocked for hammering the token
-/// endpoint (CONTRACTS.md §2.6), or the credentials lack the permission.
+/// endpoint (FedEx's published OAuth limits), or the credentials lack the permission.
 fn forbidden_advice(call: Call) -> String {
     let block = "FedEx blocks an IP address for 10 minutes (longer while it continues) when \
                  it requests OAuth tokens too often (over 3 per second for 5 seconds, or 1 per \
@@ -119,6 +101,7 @@ pub(crate) fn parse(message: impl Into<String>) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shipmux_core::ErrorKind;
 
     fn body(code: &str, message: &str) -> String {
         format!(

@@ -3,7 +3,7 @@
 //! FedEx's REST APIs (OAuth, Rate quotes, Track by tracking number) as a pure
 //! [`CarrierProtocol`](shipmux_core::CarrierProtocol): it builds FedEx's HTTP requests and
 //! reads FedEx's answers into shipmux rates, trackings and errors, following
-//! `NORMALIZATION.md` §2. The host's `HttpCarrier` does the I/O (tokens, retries, rate
+//! `docs/carriers/fedex.md`. The host's `HttpCarrier` does the I/O (tokens, retries, rate
 //! limits). With feature `sandbox`, [`sandbox`] serves FedEx's contract on loopback.
 //!
 //! ```
@@ -41,6 +41,7 @@ mod auth;
 mod builder;
 pub mod codes;
 mod config;
+mod descriptor;
 pub mod error;
 mod json;
 mod protocol;
@@ -68,3 +69,7 @@ pub const CARRIER_ID: &str = "fedex";
 /// answer HTTP 429 until the window restarts). The host uses it as the default rate limit
 /// for FedEx accounts.
 pub const DEFAULT_RATE_LIMIT: (u32, Duration) = (1_400, Duration::from_secs(10));
+
+pub use descriptor::DESCRIPTOR;
+#[cfg(feature = "sandbox")]
+pub use descriptor::SANDBOX;

@@ -47,6 +47,7 @@ impl CarrierProtocol for FedexProtocol {
                 tracking_batch: track::MAX_BATCH,
                 international: true,
                 transit_times: true,
+                origin_countries: crate::DESCRIPTOR.reach.origin_countries(),
             },
         }
     }
@@ -59,7 +60,7 @@ impl CarrierProtocol for FedexProtocol {
     }
 
     fn build_token(&self) -> Result<HttpRequest> {
-        Ok(auth::build_token(&self.config))
+        auth::build_token(&self.config)
     }
 
     fn parse_token(&self, response: &HttpResponse) -> Result<AccessToken> {

@@ -1,5 +1,5 @@
-//! Tracking: `POST /track/v1/trackingnumbers`, up to 30 numbers a call (CONTRACTS.md §2.5),
-//! read per NORMALIZATION.md §2.
+//! Tracking: `POST /track/v1/trackingnumbers`, up to 30 numbers a call,
+//! read as docs/carriers/fedex.md says.
 
 use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
@@ -12,7 +12,8 @@ use shipmux_core::{
 use crate::codes;
 use crate::config::FedexConfig;
 use crate::error::{self, Call, ErrorItem};
-use crate::json::{date_part, null_as_default, text};
+use shipmux_core::raw::json::{self, List, Text};
+use shipmux_core::raw::time::date_part;
 
 /// The tracking path.
 pub const TRACK_PATH: &str = "/track/v1/trackingnumbers";
@@ -43,106 +44,106 @@ pub fn build_track(config: &FedexConfig, numbers: &[TrackingNumber]) -> Result<H
 }
 
 #[derive(Deserialize)]
-struct TrackReply {
-    #[serde(default)]
-    output: Option<TrackOutput>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    errors: Vec<ErrorItem>,
+struct TrackReply<'a> {
+    #[serde(default, borrow)]
+    output: Option<TrackOutput<'a>>,
+    #[serde(default, borrow)]
+    errors: List<ErrorItem<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TrackOutput {
-    #[serde(default, deserialize_with = "null_as_default")]
-    complete_track_results: Vec<CompleteTrackResult>,
+struct TrackOutput<'a> {
+    #[serde(default, borrow)]
+    complete_track_results: List<CompleteTrackResult<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CompleteTrackResult {
-    #[serde(default)]
-    tracking_number: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    track_results: Vec<TrackResult>,
+struct CompleteTrackResult<'a> {
+    #[serde(default, borrow)]
+    tracking_number: Text<'a>,
+    #[serde(default, borrow)]
+    track_results: List<TrackResult<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TrackResult {
-    #[serde(default)]
-    tracking_number_info: Option<TrackingNumberInfo>,
-    #[serde(default)]
-    latest_status_detail: Option<StatusDetail>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    date_and_times: Vec<DateAndTime>,
-    #[serde(default)]
-    delivery_details: Option<DeliveryDetails>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    scan_events: Vec<ScanEvent>,
-    #[serde(default)]
-    error: Option<ErrorItem>,
+struct TrackResult<'a> {
+    #[serde(default, borrow)]
+    tracking_number_info: Option<TrackingNumberInfo<'a>>,
+    #[serde(default, borrow)]
+    latest_status_detail: Option<StatusDetail<'a>>,
+    #[serde(default, borrow)]
+    date_and_times: List<DateAndTime<'a>>,
+    #[serde(default, borrow)]
+    delivery_details: Option<DeliveryDetails<'a>>,
+    #[serde(default, borrow)]
+    scan_events: List<ScanEvent<'a>>,
+    #[serde(default, borrow)]
+    error: Option<ErrorItem<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TrackingNumberInfo {
-    #[serde(default)]
-    tracking_number: Option<String>,
+struct TrackingNumberInfo<'a> {
+    #[serde(default, borrow)]
+    tracking_number: Text<'a>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct StatusDetail {
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    derived_code: Option<String>,
+struct StatusDetail<'a> {
+    #[serde(default, borrow)]
+    code: Text<'a>,
+    #[serde(default, borrow)]
+    derived_code: Text<'a>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct DateAndTime {
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
-    #[serde(default)]
-    date_time: Option<String>,
+struct DateAndTime<'a> {
+    #[serde(default, borrow, rename = "type")]
+    kind: Text<'a>,
+    #[serde(default, borrow)]
+    date_time: Text<'a>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct DeliveryDetails {
-    #[serde(default)]
-    signed_by_name: Option<String>,
-    #[serde(default)]
-    received_by_name: Option<String>,
+struct DeliveryDetails<'a> {
+    #[serde(default, borrow)]
+    signed_by_name: Text<'a>,
+    #[serde(default, borrow)]
+    received_by_name: Text<'a>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ScanEvent {
-    #[serde(default)]
-    date: Option<String>,
-    #[serde(default)]
-    event_type: Option<String>,
-    #[serde(default)]
-    event_description: Option<String>,
-    #[serde(default)]
-    derived_status_code: Option<String>,
-    #[serde(default)]
-    scan_location: Option<ScanLocation>,
+struct ScanEvent<'a> {
+    #[serde(default, borrow)]
+    date: Text<'a>,
+    #[serde(default, borrow)]
+    event_type: Text<'a>,
+    #[serde(default, borrow)]
+    event_description: Text<'a>,
+    #[serde(default, borrow)]
+    derived_status_code: Text<'a>,
+    #[serde(default, borrow)]
+    scan_location: Option<ScanLocation<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ScanLocation {
-    #[serde(default)]
-    city: Option<String>,
-    #[serde(default)]
-    state_or_province_code: Option<String>,
-    #[serde(default)]
-    postal_code: Option<String>,
-    #[serde(default)]
-    country_code: Option<String>,
+struct ScanLocation<'a> {
+    #[serde(default, borrow)]
+    city: Text<'a>,
+    #[serde(default, borrow)]
+    state_or_province_code: Text<'a>,
+    #[serde(default, borrow)]
+    postal_code: Text<'a>,
+    #[serde(default, borrow)]
+    country_code: Text<'a>,
 }
 
 /// Reads a tracking answer: one result per number, in the order of `numbers`. A failed call
@@ -154,7 +155,7 @@ pub fn parse_track(
     if !response.is_success() {
         return Err(error::from_response(Call::Track, response));
     }
-    let reply: TrackReply = serde_json::from_slice(&response.body).map_err(|e| {
+    let reply: TrackReply<'_> = json::from_body(&response.body).map_err(|e| {
         error::parse(format!(
             "FedEx tracking answer is not the expected JSON ({e})"
         ))
@@ -181,57 +182,53 @@ pub fn parse_track(
 
 /// The `completeTrackResults` entry for `number`: by its `trackingNumber`, else by a
 /// result's `trackingNumberInfo.trackingNumber`.
-fn find<'a>(
-    results: &'a [CompleteTrackResult],
+fn find<'r, 'a>(
+    results: &'r [CompleteTrackResult<'a>],
     number: &TrackingNumber,
-) -> Option<&'a CompleteTrackResult> {
+) -> Option<&'r CompleteTrackResult<'a>> {
     let same = |s: Option<&str>| {
         s.and_then(|s| TrackingNumber::new(s).ok())
             .is_some_and(|n| n == *number)
     };
     results
         .iter()
-        .find(|c| same(c.tracking_number.as_deref()))
+        .find(|c| same(c.tracking_number.get()))
         .or_else(|| {
             results.iter().find(|c| {
                 c.track_results.iter().any(|r| {
                     same(
                         r.tracking_number_info
                             .as_ref()
-                            .and_then(|i| i.tracking_number.as_deref()),
+                            .and_then(|i| i.tracking_number.get()),
                     )
                 })
             })
         })
 }
 
-fn has_data(result: &TrackResult) -> bool {
+fn has_data(result: &TrackResult<'_>) -> bool {
     result.latest_status_detail.is_some() || !result.scan_events.is_empty()
 }
 
-fn error_code(result: &TrackResult) -> Option<&str> {
-    result
-        .error
-        .as_ref()
-        .and_then(|e| text_ref(e.code.as_deref()))
-}
-
-fn text_ref(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
+fn error_code<'r>(result: &'r TrackResult<'_>) -> Option<&'r str> {
+    result.error.as_ref().and_then(|e| e.code.get())
 }
 
 fn is_not_found(code: &str) -> bool {
     code.contains("NOTFOUND") || code.contains("NOT.FOUND")
 }
 
-fn tracking_of(number: &TrackingNumber, complete: &CompleteTrackResult) -> Result<Tracking, Error> {
+fn tracking_of(
+    number: &TrackingNumber,
+    complete: &CompleteTrackResult<'_>,
+) -> Result<Tracking, Error> {
     // A number FedEx reused has one result per shipment: the newest shipment is the one
     // asked about. Results that are only an error never win over results with data.
     let usable = complete
         .track_results
         .iter()
         .filter(|r| has_data(r) && !error_code(r).is_some_and(is_not_found));
-    let mut best: Option<&TrackResult> = None;
+    let mut best: Option<&TrackResult<'_>> = None;
     for result in usable {
         if best.is_none_or(|b| newest_scan(result) > newest_scan(b)) {
             best = Some(result);
@@ -243,26 +240,25 @@ fn tracking_of(number: &TrackingNumber, complete: &CompleteTrackResult) -> Resul
     let events: Vec<TrackingEvent> = result.scan_events.iter().map(event_of).collect();
     let latest = result.latest_status_detail.as_ref();
     let status = codes::status_of(
-        latest.and_then(|l| l.code.as_deref()),
-        latest.and_then(|l| l.derived_code.as_deref()),
+        latest.and_then(|l| l.code.get()),
+        latest.and_then(|l| l.derived_code.get()),
     );
     let estimated_delivery = result
         .date_and_times
         .iter()
-        .find(|d| d.kind.as_deref().map(str::trim) == Some("ESTIMATED_DELIVERY"))
-        .and_then(|d| date_part(d.date_time.as_deref()));
+        .find(|d| d.kind.get() == Some("ESTIMATED_DELIVERY"))
+        .and_then(|d| d.date_time.get())
+        .and_then(date_part);
     let delivery = result.delivery_details.as_ref();
     let signed_by = delivery
-        .and_then(|d| text(d.signed_by_name.as_deref()))
-        .or_else(|| delivery.and_then(|d| text(d.received_by_name.as_deref())));
-    let tracking_number = text(
-        result
-            .tracking_number_info
-            .as_ref()
-            .and_then(|i| i.tracking_number.as_deref()),
-    )
-    .or_else(|| text(complete.tracking_number.as_deref()))
-    .unwrap_or_else(|| number.to_string());
+        .and_then(|d| d.signed_by_name.to_owned_text())
+        .or_else(|| delivery.and_then(|d| d.received_by_name.to_owned_text()));
+    let tracking_number = result
+        .tracking_number_info
+        .as_ref()
+        .and_then(|i| i.tracking_number.to_owned_text())
+        .or_else(|| complete.tracking_number.to_owned_text())
+        .unwrap_or_else(|| number.to_string());
     Ok(Tracking {
         carrier: error::carrier(),
         tracking_number,
@@ -279,12 +275,11 @@ fn tracking_of(number: &TrackingNumber, complete: &CompleteTrackResult) -> Resul
 
 /// The error for a number with no usable result: FedEx's own per-number error when it gave
 /// one (a `…NOTFOUND` code is `not_found`, other codes `rejected`), else not_found.
-fn result_error(number: &TrackingNumber, complete: &CompleteTrackResult) -> Error {
-    let found = complete.track_results.iter().find_map(|r| {
-        r.error
-            .as_ref()
-            .filter(|e| text_ref(e.code.as_deref()).is_some())
-    });
+fn result_error(number: &TrackingNumber, complete: &CompleteTrackResult<'_>) -> Error {
+    let found = complete
+        .track_results
+        .iter()
+        .find_map(|r| r.error.as_ref().filter(|e| e.code.get().is_some()));
     let Some(item) = found else {
         return Error::new(
             ErrorKind::NotFound,
@@ -292,14 +287,16 @@ fn result_error(number: &TrackingNumber, complete: &CompleteTrackResult) -> Erro
         )
         .with_carrier(&error::carrier());
     };
-    let code = text_ref(item.code.as_deref()).unwrap_or_default();
+    let code = item.code.get().unwrap_or_default();
     let kind = if is_not_found(code) {
         ErrorKind::NotFound
     } else {
         ErrorKind::Rejected
     };
-    let message =
-        text(item.message.as_deref()).unwrap_or_else(|| format!("FedEx could not track {number}"));
+    let message = item
+        .message
+        .to_owned_text()
+        .unwrap_or_else(|| format!("FedEx could not track {number}"));
     Error::new(kind, message)
         .with_carrier(&error::carrier())
         .with_code(code)
@@ -307,11 +304,11 @@ fn result_error(number: &TrackingNumber, complete: &CompleteTrackResult) -> Erro
 
 /// The newest scan's instant, for choosing among duplicate results (times without an
 /// offset count as UTC; only their order matters here).
-fn newest_scan(result: &TrackResult) -> Option<i64> {
+fn newest_scan(result: &TrackResult<'_>) -> Option<i64> {
     result
         .scan_events
         .iter()
-        .filter_map(|e| instant(e.date.as_deref()?))
+        .filter_map(|e| instant(e.date.get()?))
         .max()
 }
 
@@ -326,23 +323,19 @@ fn instant(time: &str) -> Option<i64> {
         .ok()
 }
 
-fn event_of(scan: &ScanEvent) -> TrackingEvent {
+fn event_of(scan: &ScanEvent<'_>) -> TrackingEvent {
     let location = scan.scan_location.as_ref();
-    let field =
-        |f: fn(&ScanLocation) -> Option<&String>| text(location.and_then(f).map(String::as_str));
+    let field = |f: fn(&ScanLocation<'_>) -> Option<String>| location.and_then(f);
     TrackingEvent {
-        time: text(scan.date.as_deref()),
-        status: codes::status_of(
-            scan.event_type.as_deref(),
-            scan.derived_status_code.as_deref(),
-        ),
-        code: text(scan.event_type.as_deref()),
-        description: text(scan.event_description.as_deref()),
+        time: scan.date.to_owned_text(),
+        status: codes::status_of(scan.event_type.get(), scan.derived_status_code.get()),
+        code: scan.event_type.to_owned_text(),
+        description: scan.event_description.to_owned_text(),
         location: Location {
-            city: field(|l| l.city.as_ref()),
-            region: field(|l| l.state_or_province_code.as_ref()),
-            postal_code: field(|l| l.postal_code.as_ref()),
-            country: field(|l| l.country_code.as_ref()),
+            city: field(|l| l.city.to_owned_text()),
+            region: field(|l| l.state_or_province_code.to_owned_text()),
+            postal_code: field(|l| l.postal_code.to_owned_text()),
+            country: field(|l| l.country_code.to_owned_text()),
         },
     }
 }

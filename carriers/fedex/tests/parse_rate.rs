@@ -1,4 +1,4 @@
-//! FedEx rate answers → shipmux rates, on our own FedEx-format fixtures (NORMALIZATION.md §2).
+//! FedEx rate answers → shipmux rates, on our own FedEx-format fixtures (docs/carriers/fedex.md).
 
 mod common;
 

@@ -1,17 +1,17 @@
-//! Optional: FedEx's official samples and karrio's FedEx fixtures, read from the shared folder
+//! Optional: FedEx's official samples and karrio's FedEx fixtures, read from the folder
 //! named by `SHIPMUX_SHARED` (skipped with a note when it is unset).
 //!
-//! Every sample response must parse. Where karrio's expected results and NORMALIZATION.md §2
+//! Every sample response must parse. Where karrio's expected results and docs/carriers/fedex.md
 //! describe the same thing, they must agree; where our rule differs on purpose, the test
 //! checks that karrio's value is exactly what the other rule gives, so a real disagreement
 //! still fails:
 //! - karrio prices a service from the PREFERRED_* detail (and with duties) when one exists;
-//!   §2 takes ACCOUNT and `totalNetCharge`;
-//! - karrio's Ground `transit_days` is 115 (it reads its own table); §2 maps `FOUR_DAYS` → 4,
+//!   we take ACCOUNT and `totalNetCharge`;
+//! - karrio's Ground `transit_days` is 115 (it reads its own table); we map `FOUR_DAYS` → 4,
 //!   the word karrio keeps in `meta.transit_time`;
 //! - karrio names a tracking by `completeTrackResults[].trackingNumber`, describes an event by
 //!   its `exceptionDescription` when it has one and estimates delivery from
-//!   `estimatedDeliveryTimeWindow`; §2 uses `trackingNumberInfo.trackingNumber`,
+//!   `estimatedDeliveryTimeWindow`; we use `trackingNumberInfo.trackingNumber`,
 //!   `eventDescription` and `dateAndTimes[ESTIMATED_DELIVERY]`.
 
 mod common;
@@ -144,7 +144,7 @@ fn official_rate_samples_parse_and_agree_with_karrio() {
         &json(karrio.join("rate_response_intl.json")),
         &json(karrio.join("rate_response_intl_expected.json")),
     );
-    // Spot checks of §2 on the official sample: CAD ACCOUNT wins over the USD preferred rate.
+    // Spot checks on the official sample: CAD ACCOUNT wins over the USD preferred rate.
     let intl = rates(&samples[0].to_string());
     let ground = intl.iter().find(|r| r.service == "FEDEX_GROUND").unwrap();
     assert_eq!(

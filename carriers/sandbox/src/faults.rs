@@ -213,7 +213,7 @@ pub(crate) fn oversized(size: usize, shutdown: watch::Receiver<bool>) -> Respons
     let chunks = fill.div_ceil(CHUNK);
     let body = futures::stream::iter([head])
         .chain(futures::stream::iter(0..chunks).map(move |i| {
-            let n = if i + 1 == chunks && fill % CHUNK != 0 {
+            let n = if i + 1 == chunks && !fill.is_multiple_of(CHUNK) {
                 fill % CHUNK
             } else {
                 CHUNK

@@ -97,7 +97,9 @@
 
 mod conn;
 mod control;
+mod descriptor;
 mod faults;
+mod form;
 mod options;
 mod precise_timer;
 pub mod price;
@@ -108,7 +110,9 @@ pub mod tracking;
 
 pub use axum::Router;
 pub use conn::ConnHandle;
+pub use descriptor::{SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SandboxDescriptor, Starting};
 pub use faults::{ErrorBody, default_error_body};
+pub use form::{form_fields, media_type};
 pub use options::{Fault, FaultPlan, Latency, SandboxOptions};
 pub use server::{CONTROL_PREFIX, Sandbox, SandboxBuilder};
 pub use stats::{EndpointStats, Stats};

@@ -2,9 +2,10 @@
 //! and the bearer check that guards its API routes.
 //!
 //! Token endpoints differ in shape from carrier to carrier (UPS: Basic auth and a form;
-//! FedEx: id and secret in the form; USPS: JSON or form with scopes), so each carrier writes
-//! its own endpoint and calls [`TokenStore::issue`]; the store decides who gets a token and
-//! when it expires. Expiry follows tokio's clock, so tests can `tokio::time::pause()` and
+//! FedEx: id and secret in the form; USPS: JSON or form, credentials in the body or as
+//! Basic, scopes), so each carrier writes its own endpoint (with [`form_fields`] and
+//! [`media_type`] to read it) and calls [`TokenStore::issue`]; the store decides who gets a
+//! token and when it expires. Expiry follows tokio's clock, so tests can `tokio::time::pause()` and
 //! advance past a token's life.
 
 use std::collections::HashMap;
@@ -22,6 +23,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use shipmux_core::Secret;
 use tokio::time::Instant;
+
+#[cfg(doc)]
+use crate::{form_fields, media_type};
 
 /// Why the token endpoint refused credentials.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,17 +111,29 @@ impl TokenStore {
         }
     }
 
-    /// Issues a token to `client_id` / `client_secret`: any non-empty pair, unless the sandbox
-    /// expects one exact pair.
-    pub fn issue(&self, client_id: &str, client_secret: &str) -> Result<IssuedToken, TokenRefusal> {
+    /// Would [`issue`](Self::issue) accept this pair? For endpoints that authenticate the
+    /// client before deciding whether to issue anything (an OAuth grant that fails after
+    /// client authentication).
+    pub fn check_credentials(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<(), TokenRefusal> {
         if client_id.trim().is_empty() || client_secret.trim().is_empty() {
             return Err(TokenRefusal::MissingCredentials);
         }
-        if let Some((id, secret)) = &self.inner.expected
-            && (id != client_id || secret.expose() != client_secret)
-        {
-            return Err(TokenRefusal::InvalidCredentials);
+        match &self.inner.expected {
+            Some((id, secret)) if id != client_id || secret.expose() != client_secret => {
+                Err(TokenRefusal::InvalidCredentials)
+            }
+            _ => Ok(()),
         }
+    }
+
+    /// Issues a token to `client_id` / `client_secret`: any non-empty pair, unless the sandbox
+    /// expects one exact pair.
+    pub fn issue(&self, client_id: &str, client_secret: &str) -> Result<IssuedToken, TokenRefusal> {
+        self.check_credentials(client_id, client_secret)?;
         let n = self.inner.issued.fetch_add(1, Ordering::SeqCst) + 1;
         let token = format!(
             "sbx-{:016x}{:016x}",

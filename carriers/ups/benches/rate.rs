@@ -4,6 +4,9 @@
 //!
 //! `cargo bench -p shipmux-ups --features sandbox --bench rate -- --warm-up-time 1 --measurement-time 4`
 
+// criterion_group! writes public functions without docs.
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal::Decimal;
 use shipmux_core::{

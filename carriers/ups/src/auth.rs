@@ -1,41 +1,27 @@
 //! UPS OAuth client credentials: `POST /security/v1/oauth/token` with Basic auth and
-//! `grant_type=client_credentials`; the answer's `expires_in` is a string.
+//! `grant_type=client_credentials`; the answer's `expires_in` is a string. Both are the
+//! toolkit's ([`shipmux_core::raw::oauth`]).
 
-use std::time::Duration;
-
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use serde_json::Value;
+use shipmux_core::raw::oauth::{self, TokenRequest};
 use shipmux_core::{AccessToken, Error, HttpRequest, HttpResponse};
 
 use crate::config::UpsConfig;
 use crate::error;
-use crate::json::text;
 
 /// The token path below the base URL.
 pub const TOKEN_PATH: &str = "/security/v1/oauth/token";
 
-/// Lifetime assumed when UPS leaves `expires_in` out (UPS tokens live about 4 hours; we
-/// assume one so a missing field never keeps a dead token).
-const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
-
 /// The token request.
-pub fn build_token(config: &UpsConfig) -> HttpRequest {
-    let basic = STANDARD.encode(format!(
-        "{}:{}",
-        config.client_id,
-        config.client_secret.expose()
-    ));
-    let mut request = HttpRequest::post(format!("{}{TOKEN_PATH}", config.base()))
-        .header("Authorization", format!("Basic {basic}"))
-        .header("Accept", "application/json");
+pub fn build_token(config: &UpsConfig) -> Result<HttpRequest, Error> {
+    let mut request = TokenRequest::new(
+        format!("{}{TOKEN_PATH}", config.base()),
+        &config.client_id,
+        config.client_secret.expose(),
+    );
     if let Some(account) = &config.account_number {
         request = request.header("x-merchant-id", account.clone());
     }
-    request.body(
-        "application/x-www-form-urlencoded",
-        "grant_type=client_credentials",
-    )
+    request.build()
 }
 
 /// Reads the token answer (any status).
@@ -43,22 +29,8 @@ pub fn parse_token(response: &HttpResponse) -> Result<AccessToken, Error> {
     if !response.is_success() {
         return Err(error::from_response(response, "token"));
     }
-    let body: Value = response
-        .json("ups token")
-        .map_err(|e| e.with_carrier(&crate::carrier_id()))?;
-    let token = text(body.get("access_token")).ok_or_else(|| {
-        Error::parse("ups token: the answer has no access_token").with_carrier(&crate::carrier_id())
-    })?;
-    let lifetime = match text(body.get("expires_in")) {
-        None => DEFAULT_LIFETIME,
-        Some(s) => s.parse::<u64>().map(Duration::from_secs).map_err(|_| {
-            Error::parse(format!(
-                "ups token: expires_in `{s}` is not a number of seconds"
-            ))
-            .with_carrier(&crate::carrier_id())
-        })?,
-    };
-    Ok(AccessToken::new(token, lifetime))
+    oauth::parse_token(&response.body, "ups token")
+        .map_err(|e| e.with_carrier(&crate::carrier_id()))
 }
 
 #[cfg(test)]
@@ -70,7 +42,7 @@ mod tests {
     fn token_request_uses_basic_auth_and_a_form() {
         let mut config = UpsConfig::new("client", "secret");
         config.base_url = "http://127.0.0.1:1/".into();
-        let r = build_token(&config);
+        let r = build_token(&config).unwrap();
         assert_eq!(r.url, "http://127.0.0.1:1/security/v1/oauth/token");
         assert_eq!(
             r.header_value("authorization"),
@@ -109,11 +81,12 @@ mod tests {
         assert_eq!(e.code.as_deref(), Some("10401"));
         let e = parse_token(&HttpResponse::new(200, "<html>")).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Parse);
-        let e = parse_token(&HttpResponse::new(
+        // An unreadable lifetime is the toolkit's default lifetime, not a failure.
+        let t = parse_token(&HttpResponse::new(
             200,
             r#"{"expires_in":"x","access_token":"a"}"#,
         ))
-        .unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Parse);
+        .unwrap();
+        assert_eq!(t.expires_in_secs, oauth::DEFAULT_LIFETIME.as_secs());
     }
 }

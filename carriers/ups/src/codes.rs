@@ -1,4 +1,4 @@
-//! UPS code tables: service names (NORMALIZATION.md §1, US origin) and tracking status
+//! UPS code tables: service names (US-origin names; docs/carriers/ups.md) and tracking status
 //! types.
 
 use shipmux_core::{ServiceInfo, Status};

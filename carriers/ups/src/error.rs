@@ -1,14 +1,15 @@
-//! UPS error bodies and HTTP statuses → [`Error`], in one place (NORMALIZATION.md §0.16, §1).
+//! UPS error bodies and HTTP statuses → [`Error`], in one place (docs/carriers/ups.md, "Errors").
 //!
 //! UPS answers errors as `{"response": {"errors": [{"code": "…", "message": "…"}]}}`. The
 //! kind comes from the HTTP status, except: code `10429` is `rate_limited` whatever the
 //! status, and `TW0001` ("Tracking Information Not Found") is `not_found`.
 
 use serde_json::Value;
+use shipmux_core::raw::http_error::HttpError;
 use shipmux_core::{Error, ErrorKind, HttpResponse};
 
 use crate::carrier_id;
-use crate::json::{list, text};
+use shipmux_core::raw::json::value::{list, text};
 
 /// UPS's "too many requests" code.
 pub const RATE_LIMITED_CODE: &str = "10429";
@@ -27,37 +28,16 @@ pub fn first_error(body: &Value) -> Option<(Option<String>, Option<String>)> {
 pub fn from_response(response: &HttpResponse, what: &str) -> Error {
     let body: Option<Value> = serde_json::from_slice(&response.body).ok();
     let (code, message) = body.as_ref().and_then(first_error).unwrap_or((None, None));
-    let status = response.status;
-    let (mut kind, mut retryable) = ErrorKind::from_http_status(status).unwrap_or(
-        // A 2xx/3xx that still carries an error body: UPS refused the request.
-        (ErrorKind::Rejected, false),
-    );
-    match code.as_deref() {
-        Some(RATE_LIMITED_CODE) => {
-            kind = ErrorKind::RateLimited;
-            retryable = true;
-        }
-        Some(NOT_FOUND_CODE) => {
-            kind = ErrorKind::NotFound;
-            retryable = false;
-        }
-        _ => {}
-    }
-    let message = match message {
-        Some(m) => m,
-        None if body.is_none() && !response.body.is_empty() => {
-            format!("{what}: HTTP {status} with a body that is not UPS JSON")
-        }
-        None => format!("{what}: HTTP {status}"),
+    let kind = match code.as_deref() {
+        Some(RATE_LIMITED_CODE) => Some((ErrorKind::RateLimited, true)),
+        Some(NOT_FOUND_CODE) => Some((ErrorKind::NotFound, false)),
+        _ => None,
     };
-    let mut error = Error::new(kind, message)
-        .retryable(retryable)
-        .with_carrier(&carrier_id())
-        .with_retry_after(response.retry_after());
-    if let Some(code) = code {
-        error = error.with_code(code);
-    }
-    error
+    HttpError::of(&format!("UPS {what}"), response)
+        .code(code.as_deref())
+        .message(message.as_deref())
+        .kind(kind)
+        .into_error(&carrier_id())
 }
 
 #[cfg(test)]

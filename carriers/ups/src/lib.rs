@@ -2,7 +2,7 @@
 //!
 //! UPS for shipmux: a pure [`CarrierProtocol`](shipmux_core::CarrierProtocol) translating our
 //! requests into UPS's official JSON APIs and back (OAuth client credentials, Rating v2409
-//! with time in transit, Tracking v1), mapped as `NORMALIZATION.md` §1 fixes. The host's
+//! with time in transit, Tracking v1), mapped as `docs/carriers/ups.md` says. The host's
 //! `HttpCarrier` does the I/O. With feature `sandbox`, [`sandbox::start`] serves a UPS
 //! simulator on loopback.
 //!
@@ -31,8 +31,8 @@
 pub mod auth;
 pub mod codes;
 pub mod config;
+mod descriptor;
 pub mod error;
-mod json;
 pub mod protocol;
 pub mod rate;
 #[cfg(feature = "sandbox")]
@@ -52,3 +52,7 @@ pub const CARRIER_ID: &str = "ups";
 pub fn carrier_id() -> CarrierId {
     CarrierId::from_static(CARRIER_ID)
 }
+
+pub use descriptor::DESCRIPTOR;
+#[cfg(feature = "sandbox")]
+pub use descriptor::SANDBOX;

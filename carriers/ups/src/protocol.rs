@@ -44,6 +44,7 @@ impl CarrierProtocol for UpsProtocol {
                 tracking_batch: 1,
                 international: true,
                 transit_times: true,
+                origin_countries: crate::DESCRIPTOR.reach.origin_countries(),
             },
         }
     }
@@ -55,7 +56,7 @@ impl CarrierProtocol for UpsProtocol {
     }
 
     fn build_token(&self) -> Result<HttpRequest, Error> {
-        Ok(auth::build_token(&self.config))
+        auth::build_token(&self.config)
     }
 
     fn parse_token(&self, response: &HttpResponse) -> Result<AccessToken, Error> {

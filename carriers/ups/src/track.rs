@@ -1,5 +1,5 @@
 //! UPS Tracking v1: `GET /api/track/v1/details/{inquiryNumber}` → [`Tracking`]
-//! (NORMALIZATION.md §0.9–0.14, §0.17, §1).
+//! (docs/carriers/ups.md, "Tracking").
 
 use serde_json::Value;
 use shipmux_core::{
@@ -10,8 +10,9 @@ use shipmux_core::{
 use crate::codes::status_from_type;
 use crate::config::UpsConfig;
 use crate::error::{self, NOT_FOUND_CODE};
-use crate::json::{at, list, text, text_at, yyyymmdd};
 use crate::rate::transaction_id;
+use shipmux_core::raw::json::value::{at, list, text, text_at};
+use shipmux_core::raw::time::{compact_time, yyyymmdd};
 
 /// The tracking request for one number.
 pub fn build_track(config: &UpsConfig, number: &TrackingNumber) -> HttpRequest {
@@ -81,7 +82,8 @@ pub fn parse_track(number: &TrackingNumber, response: &HttpResponse) -> Result<T
         delivery_dates
             .iter()
             .find(|d| text(d.get("type")).is_some_and(|t| t.eq_ignore_ascii_case(kind)))
-            .and_then(|d| yyyymmdd(text(d.get("date")).as_deref()))
+            .and_then(|d| text(d.get("date")))
+            .and_then(|d| yyyymmdd(&d))
     };
     let estimated_delivery = date_of("RDD").or_else(|| date_of("SDD"));
     let delivered_at = events
@@ -104,11 +106,11 @@ fn event(activity: &Value) -> TrackingEvent {
     let address = at(activity, &["location", "address"]);
     let field = |key: &str| address.and_then(|a| text(a.get(key)));
     TrackingEvent {
-        time: event_time(
-            text(activity.get("date")).as_deref(),
-            text(activity.get("time")).as_deref(),
-            text(activity.get("gmtOffset")).as_deref(),
-        ),
+        time: text(activity.get("date"))
+            .zip(text(activity.get("time")))
+            .and_then(|(date, time)| {
+                compact_time(&date, &time, text(activity.get("gmtOffset")).as_deref())
+            }),
         status: text_at(activity, &["status", "type"])
             .map(|t| status_from_type(&t))
             .unwrap_or(Status::Unknown),
@@ -120,51 +122,5 @@ fn event(activity: &Value) -> TrackingEvent {
             postal_code: field("postalCode"),
             country: field("countryCode"),
         },
-    }
-}
-
-/// `YYYYMMDD` + `HHMMSS` + `-05:00` → `YYYY-MM-DDTHH:MM:SS-05:00`; no offset, no suffix.
-fn event_time(date: Option<&str>, time: Option<&str>, offset: Option<&str>) -> Option<String> {
-    let date = yyyymmdd(date)?;
-    let t = time?.trim();
-    if t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let (h, m, s) = (&t[0..2], &t[2..4], &t[4..6]);
-    let valid = h < "24" && m < "60" && s < "61";
-    if !valid {
-        return None;
-    }
-    let offset = offset.map(str::trim).filter(|o| is_offset(o)).unwrap_or("");
-    Some(format!("{}T{h}:{m}:{s}{offset}", date.format("%Y-%m-%d")))
-}
-
-fn is_offset(o: &str) -> bool {
-    let b = o.as_bytes();
-    b.len() == 6
-        && (b[0] == b'+' || b[0] == b'-')
-        && b[1].is_ascii_digit()
-        && b[2].is_ascii_digit()
-        && b[3] == b':'
-        && b[4].is_ascii_digit()
-        && b[5].is_ascii_digit()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_keep_the_offset_or_none() {
-        assert_eq!(
-            event_time(Some("20261124"), Some("101200"), Some("-05:00")).as_deref(),
-            Some("2026-11-24T10:12:00-05:00")
-        );
-        assert_eq!(
-            event_time(Some("20261124"), Some("101200"), None).as_deref(),
-            Some("2026-11-24T10:12:00")
-        );
-        assert_eq!(event_time(Some("string"), Some("101200"), None), None);
-        assert_eq!(event_time(Some("20261124"), Some("99"), None), None);
     }
 }

@@ -1,4 +1,4 @@
-//! Optional: runs only when `SHIPMUX_SHARED` points at the shared folder. Parses every UPS
+//! Optional: runs only when `SHIPMUX_SHARED` points at the official samples. Parses every UPS
 //! sample response (official samples and karrio's fixtures), compares with karrio's expected
 //! results (service, total, currency), and — with feature `sandbox` — checks that the sandbox
 //! accepts every official sample request.

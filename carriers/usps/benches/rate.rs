@@ -13,6 +13,9 @@
 //! mostly measure the kit's latency timer, which rounds even a zero delay up to the next
 //! millisecond tick.
 
+// criterion_group! writes public functions without docs.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -1,62 +1,47 @@
-//! OAuth 2.0 client credentials (`POST /oauth2/v3/token`).
+//! OAuth 2.0 client credentials (`POST /oauth2/v3/token`), built and read by the toolkit
+//! ([`shipmux_core::raw::oauth`]).
 
-use std::time::Duration;
-
-use serde_json::{Value, json};
-use shipmux_core::{AccessToken, Error, HttpRequest, HttpResponse, Result};
+use shipmux_core::raw::oauth::{Credentials, Encoding, TokenAnswer, TokenRequest};
+use shipmux_core::{AccessToken, HttpRequest, HttpResponse, Result};
 
 use crate::config::UspsConfig;
 use crate::error::error_from_response;
-use crate::json::text;
 
 /// Path of the token endpoint.
 pub const TOKEN_PATH: &str = "/oauth2/v3/token";
 
 /// The token request: JSON body with the client credentials and the scopes.
 pub fn build_token(config: &UspsConfig) -> Result<HttpRequest> {
-    let mut body = json!({
-        "grant_type": "client_credentials",
-        "client_id": config.client_id,
-        "client_secret": config.client_secret.expose(),
-    });
-    let scopes = config
-        .scopes
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if !scopes.is_empty() {
-        body["scope"] = Value::String(scopes);
-    }
-    HttpRequest::post(format!("{}{TOKEN_PATH}", config.base()))
-        .header("Accept", "application/json")
-        .json(&body)
+    TokenRequest::new(
+        format!("{}{TOKEN_PATH}", config.base()),
+        &config.client_id,
+        config.client_secret.expose(),
+    )
+    .credentials(Credentials::Body)
+    .encoding(Encoding::Json)
+    .scope(&config.scopes)
+    .build()
 }
 
 /// Reads the token answer. `expires_in` is integer seconds in the spec and a string in the
 /// official README; both are accepted.
 pub fn parse_token(response: &HttpResponse) -> Result<AccessToken> {
+    const WHAT: &str = "USPS token response";
     if !response.is_success() {
         return Err(error_from_response(response, "token"));
     }
-    let body: Value = response.json("USPS token response")?;
-    if body.get("error").is_some() {
+    let answer = TokenAnswer::read(&response.body, WHAT)?;
+    if answer.is_error() {
         return Err(error_from_response(response, "token"));
     }
-    let token = text(&body, "access_token")
-        .ok_or_else(|| Error::parse("USPS token response has no access_token"))?;
-    let expires_in = match body.get("expires_in") {
-        Some(Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64)),
-        Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| Error::parse("USPS token response has no numeric expires_in"))?;
-    Ok(AccessToken::new(token, Duration::from_secs(expires_in)))
+    answer.token(WHAT)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Usps;
+    use serde_json::Value;
     use shipmux_core::ErrorKind;
 
     #[test]
@@ -91,8 +76,12 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(t.expires_in_secs, 14399);
-        let e = parse_token(&HttpResponse::new(200, r#"{"access_token":"abc"}"#)).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Parse);
+        // Without expires_in the token lives the toolkit's default lifetime.
+        let t = parse_token(&HttpResponse::new(200, r#"{"access_token":"abc"}"#)).unwrap();
+        assert_eq!(
+            t.expires_in_secs,
+            shipmux_core::raw::oauth::DEFAULT_LIFETIME.as_secs()
+        );
         let e = parse_token(&HttpResponse::new(200, "<html>")).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Parse);
     }

@@ -1,5 +1,5 @@
 //! USPS tables: mail class names, tracking status categories and event codes
-//! (NORMALIZATION.md §3), and which countries USPS treats as domestic.
+//! (docs/carriers/usps.md), and which countries USPS treats as domestic.
 
 use shipmux_core::{ServiceInfo, Status};
 

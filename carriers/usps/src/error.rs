@@ -1,88 +1,77 @@
 //! USPS error bodies and HTTP statuses → `shipmux_core::Error`, in one place
-//! (NORMALIZATION.md §0.16 and §3).
+//! (docs/carriers/usps.md, "Errors").
 //!
 //! Two shapes exist: the v3 APIs' `{"apiVersion", "error": {"code", "message", "errors":
 //! [{"status", "code", "title", "detail", "source"}]}}` and OAuth's RFC 6749
 //! `{"error": "invalid_client", "error_description": "…"}`.
 
 use serde_json::Value;
+use shipmux_core::raw::http_error::HttpError;
+use shipmux_core::raw::json::value::{get, list, text};
 use shipmux_core::{CarrierId, Error, ErrorKind, HttpResponse};
 
 use crate::codes::TRACKING_NOT_FOUND_CODES;
-use crate::json::{list, text};
-
-/// Longest piece of an unreadable body quoted in a message.
-const SNIPPET_CHARS: usize = 200;
 
 /// The error for a response that is not the answer we wanted: a non-2xx status, or a body
 /// that carries an error. `what` says which call it was (`rate`, `token`, `tracking`).
 pub fn error_from_response(response: &HttpResponse, what: &str) -> Error {
-    let body: Option<Value> = serde_json::from_slice(&response.body).ok();
-    let error = match &body {
-        Some(body) => error_from_body(response.status, body, what),
-        None => {
-            let snippet: String = response.text().trim().chars().take(SNIPPET_CHARS).collect();
-            let message = if snippet.is_empty() {
-                format!("USPS {what} answered HTTP {} with no body", response.status)
-            } else {
-                format!("USPS {what} answered HTTP {}: {snippet}", response.status)
-            };
-            Error::from_status(response.status, message)
-        }
-    };
-    error
-        .with_retry_after(response.retry_after())
-        .with_carrier(&carrier())
+    let what = format!("USPS {what}");
+    let error = HttpError::of(&what, response);
+    match serde_json::from_slice::<Value>(&response.body) {
+        Ok(body) => described(error, response.status, &body),
+        Err(_) => error,
+    }
+    .into_error(&carrier())
 }
 
 /// The error for a USPS error body with an HTTP status (also used for the failed items of a
 /// 207 tracking batch, with the item's own `statusCode`).
 pub fn error_from_body(status: u16, body: &Value, what: &str) -> Error {
-    let error = match body.get("error") {
+    let what = format!("USPS {what}");
+    described(HttpError::new(&what, status), status, body).into_error(&carrier())
+}
+
+/// What a USPS error body says: OAuth's `{"error": "code", "error_description"}` (always
+/// `unauthenticated`, except that a failure status keeps its own kind from 402 on), or the
+/// v3 `{"error": {"code", "message", "errors": [...]}}` (a tracking not-found code is
+/// `not_found` whatever the status).
+fn described<'a>(error: HttpError<'a>, status: u16, body: &Value) -> HttpError<'a> {
+    match body.get("error") {
         // OAuth (RFC 6749): `error` is the code itself.
         Some(Value::String(code)) => {
-            let message = text(body, "error_description").unwrap_or_else(|| code.clone());
-            let (kind, retryable) = match status {
+            let kind = match status {
                 400 | 401 => (ErrorKind::Unauthenticated, false),
                 s => ErrorKind::from_http_status(s).unwrap_or((ErrorKind::Unauthenticated, false)),
             };
-            Error::new(kind, message)
-                .retryable(retryable)
-                .with_code(code.as_str())
+            let message = text(get(body, "error_description"));
+            error
+                .code(Some(code))
+                .message(message.as_deref().or(Some(code)))
+                .kind(Some(kind))
         }
-        Some(detail @ Value::Object(_)) => v3_error(status, detail, what),
-        _ => Error::from_status(
-            status,
-            format!("USPS {what} answered HTTP {status} without an error description"),
-        ),
-    };
-    if error.kind == ErrorKind::Parse && (200..300).contains(&status) {
-        // A success status with an error body: the carrier refused.
-        return Error::new(ErrorKind::Rejected, error.message)
-            .with_code(error.code.unwrap_or_default())
-            .with_carrier(&carrier());
+        Some(detail @ Value::Object(_)) => v3_error(error, detail),
+        _ => error,
     }
-    error.with_carrier(&carrier())
 }
 
-fn v3_error(status: u16, detail: &Value, what: &str) -> Error {
-    let items = list(detail, "errors");
+fn v3_error<'a>(error: HttpError<'a>, detail: &Value) -> HttpError<'a> {
+    let items = list(get(detail, "errors"));
     let code = items
         .iter()
-        .find_map(|e| text(e, "code"))
-        .or_else(|| text(detail, "code"));
+        .find_map(|e| text(get(e, "code")))
+        .or_else(|| text(get(detail, "code")));
     let mut parts: Vec<String> = Vec::new();
-    if let Some(m) = text(detail, "message") {
+    if let Some(m) = text(get(detail, "message")) {
         parts.push(m);
     }
     for item in &items {
-        let line = match (text(item, "title"), text(item, "detail")) {
+        let line = match (text(get(item, "title")), text(get(item, "detail"))) {
             (Some(t), Some(d)) if t != d => format!("{t}: {d}"),
             (Some(t), _) => t,
             (None, Some(d)) => d,
             (None, None) => continue,
         };
-        let line = match item.get("source").and_then(|s| text(s, "parameter")) {
+        let line = match item.get("source").and_then(|s| text(get(s, "parameter"))) {
             Some(p) => format!("{line} ({p})"),
             None => line,
         };
@@ -90,20 +79,14 @@ fn v3_error(status: u16, detail: &Value, what: &str) -> Error {
             parts.push(line);
         }
     }
-    let message = if parts.is_empty() {
-        format!("USPS {what} answered HTTP {status}")
-    } else {
-        parts.join("; ")
-    };
     let not_found = code
         .as_deref()
         .is_some_and(|c| TRACKING_NOT_FOUND_CODES.contains(&c));
-    let error = if not_found {
-        Error::new(ErrorKind::NotFound, message).retryable(false)
-    } else {
-        Error::from_status(status, message)
-    };
-    error.with_code(code.unwrap_or_default())
+    let message = (!parts.is_empty()).then(|| parts.join("; "));
+    error
+        .code(code.as_deref())
+        .message(message.as_deref())
+        .kind(not_found.then_some((ErrorKind::NotFound, false)))
 }
 
 fn carrier() -> CarrierId {

@@ -35,9 +35,8 @@
 pub mod auth;
 pub mod codes;
 pub mod config;
+mod descriptor;
 pub mod error;
-mod json;
-mod lenient;
 pub mod protocol;
 pub mod rate;
 #[cfg(feature = "sandbox")]
@@ -53,3 +52,7 @@ pub use rate::parse_rate_response;
 
 /// This carrier's id in every Rate, Tracking and Error.
 pub const CARRIER_ID: &str = "usps";
+
+pub use descriptor::DESCRIPTOR;
+#[cfg(feature = "sandbox")]
+pub use descriptor::SANDBOX;

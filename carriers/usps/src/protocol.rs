@@ -29,6 +29,7 @@ impl UspsProtocol {
                 tracking_batch: track::batch_size(&config),
                 international: true,
                 transit_times: true,
+                origin_countries: crate::DESCRIPTOR.reach.origin_countries(),
             },
         };
         Ok(UspsProtocol { config, info })
@@ -56,7 +57,7 @@ impl CarrierProtocol for UspsProtocol {
     }
 
     fn parse_token(&self, response: &HttpResponse) -> Result<AccessToken> {
-        auth::parse_token(response)
+        auth::parse_token(response).map_err(|e| e.with_carrier(&self.info.id))
     }
 
     fn build_rate(&self, request: &RateRequest) -> Result<Vec<HttpRequest>> {

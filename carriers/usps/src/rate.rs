@@ -1,6 +1,6 @@
 //! Rating: Shipping Options (price + commitment in one call, one call per parcel), the
 //! prices APIs as fallback, and the parser for all three USPS price shapes
-//! (NORMALIZATION.md §3).
+//! (docs/carriers/usps.md, "Rate").
 
 mod request_body;
 mod wire;
@@ -17,8 +17,9 @@ use shipmux_core::{
 use crate::codes::{is_domestic, mail_class_name};
 use crate::config::{RateApi, UspsConfig};
 use crate::error::error_from_response;
-use crate::lenient::{self, List, Obj, Text};
-use crate::text::{clean, date_part};
+use crate::text::clean;
+use shipmux_core::raw::json::{self, List, Text};
+use shipmux_core::raw::time::date_part;
 use wire::{PriceBody, RateItem, RateOption};
 
 /// Shipping Options API.
@@ -296,9 +297,9 @@ pub fn parse_rate_response(response: &HttpResponse) -> Result<Vec<Rate>> {
     if !response.is_success() {
         return Err(error_from_response(response, "rate"));
     }
-    let Obj(body) = read_price_body(&response.body)
+    let body = read_price_body(&response.body)
         .map_err(|e| carrier_error(unreadable(&e, Some(response.status))))?;
-    if body.has_error {
+    if body.has_error() {
         return Err(error_from_response(response, "rate"));
     }
     rates_from_body(body).map_err(carrier_error)
@@ -309,12 +310,12 @@ pub fn parse_rate_response(response: &HttpResponse) -> Result<Vec<Rate>> {
 /// (`rateOptions[]`), base rates (`totalBasePrice` + `rates`). One Rate per rate option, in
 /// response order.
 pub fn parse_rate_body(body: &[u8]) -> Result<Vec<Rate>> {
-    let Obj(body) = read_price_body(body).map_err(|e| unreadable(&e, None))?;
+    let body = read_price_body(body).map_err(|e| unreadable(&e, None))?;
     rates_from_body(body)
 }
 
-fn read_price_body(body: &[u8]) -> serde_json::Result<Obj<PriceBody<'_>>> {
-    lenient::from_body(body)
+fn read_price_body(body: &[u8]) -> serde_json::Result<PriceBody<'_>> {
+    json::from_body(body)
 }
 
 /// The `parse` error for a body that is not JSON.
@@ -392,7 +393,7 @@ fn rate_from_option(option: &RateOption<'_>, class: Option<&str>) -> Result<Rate
         .unwrap_or_else(|| service.to_string());
     let mut rate = Rate::new(carrier(), service, &name, usd(total));
     rate.charges = charges(option)?;
-    let commitment = &option.commitment.0;
+    let commitment = &option.commitment;
     rate.transit_days = commitment.name.get().and_then(leading_days);
     rate.estimated_delivery = commitment.schedule_delivery_date.get().and_then(date_part);
     rate.guaranteed = commitment.guaranteed_delivery.0.unwrap_or(false);

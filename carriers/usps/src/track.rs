@@ -10,8 +10,9 @@ use shipmux_core::{
 use crate::codes::{status_from_category, status_from_event_code};
 use crate::config::{TrackApi, UspsConfig};
 use crate::error::{error_from_body, error_from_response};
-use crate::json::{field, list, text};
-use crate::text::{clean, date_part, event_time};
+use crate::text::clean;
+use shipmux_core::raw::json::value::{get, list, text};
+use shipmux_core::raw::time::{date_part, event_time};
 
 /// v3r2 batch path.
 pub const BATCH_PATH: &str = "/tracking/v3r2/tracking";
@@ -143,14 +144,14 @@ fn parse_batch(
         .enumerate()
         .map(|(i, number)| {
             let by_number = items.iter().find(|item| {
-                text(item, "trackingNumber")
+                text(get(item, "trackingNumber"))
                     .is_some_and(|t| t.replace(' ', "").eq_ignore_ascii_case(number.as_str()))
             });
             let item = by_number.or_else(|| {
                 positional
                     .then(|| items.get(i))
                     .flatten()
-                    .filter(|item| text(item, "trackingNumber").is_none())
+                    .filter(|item| text(get(item, "trackingNumber")).is_none())
             });
             match item {
                 Some(item) => item_result(number, item, response.status),
@@ -173,10 +174,10 @@ fn item_result(number: &TrackingNumber, item: &Value, http_status: u16) -> Resul
             "USPS tracking answer for {number} is not an object"
         ))));
     }
-    let status = text(item, "statusCode")
+    let status = text(get(item, "statusCode"))
         .and_then(|s| s.parse::<u16>().ok())
         .unwrap_or(http_status);
-    let failed = !(200..300).contains(&status) || field(item, "error").is_some();
+    let failed = !(200..300).contains(&status) || get(item, "error").is_some();
     if failed {
         let status = if (200..300).contains(&status) {
             404
@@ -185,20 +186,34 @@ fn item_result(number: &TrackingNumber, item: &Value, http_status: u16) -> Resul
         };
         return Err(error_from_body(status, item, "tracking"));
     }
+    // An object with none of a detail's fields (`{}`) says nothing about the number: an
+    // unreadable answer, not a tracking with an unknown status.
+    let detail_fields = [
+        "trackingNumber",
+        "status",
+        "statusCategory",
+        "statusSummary",
+        "trackingEvents",
+    ];
+    if !detail_fields.iter().any(|k| get(item, k).is_some()) {
+        return Err(carrier_error(Error::parse(format!(
+            "USPS tracking answer for {number} is not a tracking detail"
+        ))));
+    }
     Ok(tracking_from_detail(number, item))
 }
 
-/// A tracking detail → `Tracking` (NORMALIZATION.md §3).
+/// A tracking detail → `Tracking` (docs/carriers/usps.md, "Tracking").
 pub fn tracking_from_detail(number: &TrackingNumber, detail: &Value) -> Tracking {
-    let events: Vec<TrackingEvent> = list(detail, "trackingEvents")
+    let events: Vec<TrackingEvent> = list(get(detail, "trackingEvents"))
         .into_iter()
         .map(event)
         .collect();
-    let delivered = list(detail, "trackingEvents")
+    let delivered = list(get(detail, "trackingEvents"))
         .into_iter()
         .zip(&events)
         .find(|(_, e)| e.status == Status::Delivered);
-    let expectation = field(detail, "deliveryDateExpectation");
+    let expectation = get(detail, "deliveryDateExpectation");
     let estimated_delivery = [
         "expectedDeliveryTimeStamp",
         "expectedDeliveryDate",
@@ -206,22 +221,22 @@ pub fn tracking_from_detail(number: &TrackingNumber, detail: &Value) -> Tracking
     ]
     .iter()
     .find_map(|k| {
-        text(detail, k)
-            .or_else(|| expectation.and_then(|x| text(x, k)))
+        text(get(detail, k))
+            .or_else(|| expectation.and_then(|x| text(get(x, k))))
             .and_then(|d| date_part(&d))
     });
     Tracking {
         carrier: carrier(),
-        tracking_number: text(detail, "trackingNumber")
+        tracking_number: text(get(detail, "trackingNumber"))
             .unwrap_or_else(|| number.as_str().to_string()),
-        status: text(detail, "statusCategory")
+        status: text(get(detail, "statusCategory"))
             .map(|c| status_from_category(&c))
             .unwrap_or(Status::Unknown),
         estimated_delivery,
         delivered_at: delivered.as_ref().and_then(|(_, e)| e.time.clone()),
         signed_by: delivered.and_then(|(raw, _)| {
-            text(raw, "name")
-                .or_else(|| text(raw, "recipientName"))
+            text(get(raw, "name"))
+                .or_else(|| text(get(raw, "recipientName")))
                 .as_deref()
                 .and_then(clean)
         }),
@@ -230,21 +245,21 @@ pub fn tracking_from_detail(number: &TrackingNumber, detail: &Value) -> Tracking
 }
 
 fn event(raw: &Value) -> TrackingEvent {
-    let code = text(raw, "eventCode");
+    let code = text(get(raw, "eventCode"));
     TrackingEvent {
-        time: text(raw, "eventTimestamp")
-            .and_then(|t| event_time(&t, text(raw, "GMTOffset").as_deref())),
+        time: text(get(raw, "eventTimestamp"))
+            .and_then(|t| event_time(&t, text(get(raw, "GMTOffset")).as_deref())),
         status: code
             .as_deref()
             .map(status_from_event_code)
             .unwrap_or(Status::Unknown),
         code,
-        description: text(raw, "eventType").as_deref().and_then(clean),
+        description: text(get(raw, "eventType")).as_deref().and_then(clean),
         location: Location {
-            city: text(raw, "eventCity"),
-            region: text(raw, "eventState"),
-            postal_code: text(raw, "eventZIP").or_else(|| text(raw, "eventZIPCode")),
-            country: text(raw, "eventCountry"),
+            city: text(get(raw, "eventCity")),
+            region: text(get(raw, "eventState")),
+            postal_code: text(get(raw, "eventZIP")).or_else(|| text(get(raw, "eventZIPCode"))),
+            country: text(get(raw, "eventCountry")),
         },
     }
 }

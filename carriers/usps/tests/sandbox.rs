@@ -289,10 +289,11 @@ async fn oauth_needs_credentials_and_grants_scopes() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthenticated);
     assert_eq!(e.code.as_deref(), Some("invalid_client"));
+    // A scope token with a quote breaks RFC 6749's scope syntax.
     let bad_scope = Usps::builder()
         .client_id("id")
         .client_secret("secret")
-        .scopes("labels")
+        .scopes("prices \"labels\"")
         .base_url(sb.base_url())
         .build()
         .unwrap();

@@ -1,4 +1,4 @@
-//! Optional: runs only when `SHIPMUX_SHARED` points at the shared folder. The official USPS
+//! Optional: runs only when `SHIPMUX_SHARED` points at the official samples. The official USPS
 //! samples and the README's JSON examples parse; karrio's USPS fixtures parse and agree with
 //! karrio's expected results; the sandbox accepts the official sample requests.
 

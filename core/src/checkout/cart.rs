@@ -1,5 +1,5 @@
 //! A checkout: line items split into consignments, each going to one address.
-//! JSON: DESIGN.md §3 `Checkout`.
+//! JSON: `Checkout` in docs/design.md.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,7 @@ pub struct LineItem {
     #[serde(default)]
     pub ships_separately: bool,
     /// A product-level shipping cost per unit: the unit is left out of what carriers rate and
-    /// this cost is added instead (SEMANTICS.md §1.6).
+    /// this cost is added instead, as BigCommerce does (docs/bigcommerce.md).
     #[serde(default)]
     pub fixed_shipping_cost: Option<Money>,
 }

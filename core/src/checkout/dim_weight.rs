@@ -1,4 +1,4 @@
-//! Dimensional (volumetric) weight and billable weight (SEMANTICS.md §7.4).
+//! Dimensional (volumetric) weight and billable weight (docs/bigcommerce.md).
 //!
 //! The divisors are data, not code: a [`DimWeightRule`] says how many cubic inches make a
 //! billable pound and above which volume it applies. Each side is measured to the nearest whole
@@ -14,7 +14,7 @@ use crate::rules::decimal_text;
 /// One carrier's dimensional weight rule. JSON: `{"divisor": "139", "applies_above": null}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DimWeightRule {
-    /// Cubic inches per billable pound (139 for UPS and FedEx, 166 for USPS).
+    /// Cubic inches per billable pound (139 for UPS's and FedEx's daily rates, 166 for USPS).
     #[serde(with = "decimal_text")]
     pub divisor: Decimal,
     /// The rule applies only to parcels whose volume (whole inches) is strictly above this
@@ -24,35 +24,25 @@ pub struct DimWeightRule {
 }
 
 impl DimWeightRule {
-    /// UPS daily rates: 139 in³/lb, every package.
-    pub fn ups() -> Self {
+    /// `divisor` cubic inches per billable pound, for parcels above `applies_above` cubic
+    /// inches (every parcel when `None`). A `const fn`, so carrier descriptors can hold one.
+    pub const fn cubic_inches_per_pound(divisor: u32, applies_above: Option<u32>) -> Self {
         DimWeightRule {
-            divisor: Decimal::from(139),
-            applies_above: None,
+            divisor: Decimal::from_parts(divisor, 0, 0, false, 0),
+            applies_above: match applies_above {
+                Some(v) => Some(Decimal::from_parts(v, 0, 0, false, 0)),
+                None => None,
+            },
         }
     }
 
-    /// FedEx: 139 in³/lb, every package.
-    pub fn fedex() -> Self {
-        DimWeightRule::ups()
-    }
-
-    /// USPS Priority Mail and Ground Advantage: 166 in³/lb, only above one cubic foot.
-    pub fn usps() -> Self {
-        DimWeightRule {
-            divisor: Decimal::from(166),
-            applies_above: Some(Decimal::from(1728)),
-        }
-    }
-
-    /// The rule for a carrier id we know (`ups`, `fedex`, `usps`).
+    /// The rule of a carrier known to this process ([`crate::descriptor::known`]), if it
+    /// bills by volume.
     pub fn for_carrier(carrier: &str) -> Option<Self> {
-        match carrier {
-            "ups" => Some(DimWeightRule::ups()),
-            "fedex" => Some(DimWeightRule::fedex()),
-            "usps" => Some(DimWeightRule::usps()),
-            _ => None,
-        }
+        crate::descriptor::known()
+            .into_iter()
+            .find(|d| d.id == carrier)?
+            .dim_weight
     }
 
     /// The DIM weight of a box in whole pounds, or `None` when the rule does not apply to it.

@@ -1,7 +1,7 @@
 //! Checkouts, consignments and packing line items into parcels.
 //!
 //! A [`Checkout`] is the cart's physical line items split into [`Consignment`]s, each going to
-//! one address (SEMANTICS.md §3). [`Checkout::validate`] enforces that the quantities add up;
+//! one address (docs/bigcommerce.md). [`Checkout::validate`] enforces that the quantities add up;
 //! [`Checkout::summarize`] gives the totals the shipping [rules](crate::rules) read; a
 //! [`PackingStrategy`] turns the units carriers rate into [`Parcel`](crate::Parcel)s, and a
 //! [`DimWeightRule`] says what a parcel bills as. The answer is a [`CheckoutQuote`].
@@ -23,7 +23,8 @@
 //! assert_eq!(summary.weight, Weight::lb(Decimal::from(120)));
 //! assert_eq!(summary.subtotal.amount, Decimal::from_str("59.97")?);
 //!
-//! // Three 40 lb units, at most 70 lb a parcel: one each.
+//! // Three 40 lb units, at most 70 lb a parcel (USPS's limit, from its descriptor): one each.
+//! shipmux_core::descriptor::install(&[&shipmux_usps::DESCRIPTOR]);
 //! let parcels = PackingStrategy::combined_for("usps").pack(&checkout.items_to_pack(consignment))?;
 //! assert_eq!(parcels.len(), 3);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

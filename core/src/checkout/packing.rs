@@ -1,4 +1,4 @@
-//! Packing a consignment's units into parcels for real-time carriers (SEMANTICS.md §7.3).
+//! Packing a consignment's units into parcels for real-time carriers (docs/bigcommerce.md).
 //!
 //! Two strategies, as BigCommerce's carrier settings offer them (`packing_method`):
 //! - [`PackingStrategy::Individual`]: one parcel per unit ("separate").
@@ -53,12 +53,18 @@ pub enum PackingStrategy {
     },
 }
 
-/// The heaviest parcel a carrier takes (UPS and FedEx 150 lb, USPS 70 lb, Canada Post 30 kg);
-/// 150 lb for carriers we do not know.
+/// The heaviest parcel a carrier takes: a carrier known to this process says so in its
+/// descriptor ([`crate::descriptor::known`]); BigCommerce's other carriers (Australia Post
+/// 30 kg, Royal Mail 20 kg) are listed here; 150 lb for the rest.
 pub fn carrier_max_weight(carrier: &str) -> Weight {
+    if let Some(d) = crate::descriptor::known()
+        .into_iter()
+        .find(|d| d.id == carrier)
+    {
+        return d.max_parcel_weight;
+    }
     match carrier {
-        "usps" => Weight::lb(Decimal::from(70)),
-        "canadapost" | "auspost" => Weight::kg(Decimal::from(30)),
+        "auspost" => Weight::kg(Decimal::from(30)),
         "royalmail" => Weight::kg(Decimal::from(20)),
         _ => Weight::lb(Decimal::from(150)),
     }

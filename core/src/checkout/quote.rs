@@ -1,5 +1,5 @@
-//! The answer to a checkout: shipping options per consignment. JSON: DESIGN.md §3
-//! `CheckoutQuote`.
+//! The answer to a checkout: shipping options per consignment. JSON:
+//! `CheckoutQuote` in docs/design.md.
 
 use serde::{Deserialize, Serialize};
 

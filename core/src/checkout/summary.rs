@@ -9,13 +9,13 @@ use super::{Checkout, Consignment};
 use crate::error::Error;
 use crate::model::{Money, Weight};
 
-/// The totals of one consignment that rate tables and thresholds read ([ours], issue 2):
-/// weight = Σ quantity × unit weight (actual weight, no dimensional weight for rate tables),
+/// The totals of one consignment that rate tables and thresholds read (our choice: BigCommerce
+/// does not say): weight = Σ quantity × unit weight (actual weight, no dimensional weight),
 /// item count = Σ quantities, subtotal = Σ quantity × unit price — over *all* its items.
 ///
 /// Items with a product-level fixed shipping cost are left out of what real-time carriers rate
 /// (`carrier_item_count`, the parcels) and their costs add up in `fixed_shipping_cost`, which
-/// is added to every real-time option (SEMANTICS.md §1.6).
+/// is added to every real-time option, as BigCommerce does (docs/bigcommerce.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsignmentSummary {
     /// Total actual weight, in the unit of the first item.

@@ -1,7 +1,7 @@
 //! Checkout validation: every field checked at the edge, errors naming the field
 //! (`consignments[1].line_items[0].item_id: …`).
 //!
-//! The invariants (SEMANTICS.md §3, [ours]): each line item's quantities across consignments
+//! The invariants (ours, BigCommerce implies them): each line item's quantities across consignments
 //! add up to its cart quantity; no quantity is ≤ 0; every `item_id` exists; no consignment is
 //! empty; ids are unique; fixed shipping costs are in the checkout currency.
 

@@ -97,6 +97,18 @@ pub struct Capabilities {
     pub international: bool,
     /// Returns delivery estimates with rates.
     pub transit_times: bool,
+    /// ISO countries it ships from; empty means any. The host skips a carrier for a request
+    /// from elsewhere instead of calling that an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origin_countries: Vec<String>,
+}
+
+impl Capabilities {
+    /// Why a carrier with these capabilities cannot serve `request`'s route (origin country
+    /// not among its own, or international when it quotes only domestic), or `None`.
+    pub fn route_refusal(&self, request: &crate::model::RateRequest) -> Option<String> {
+        crate::descriptor::route_refusal(&self.origin_countries, self.international, request)
+    }
 }
 
 /// A carrier's id, name, services and capabilities.

@@ -2,7 +2,7 @@
 //!
 //! `rust_decimal` (1.43) parses with one stack frame per underscore it skips, so a few tens of
 //! thousands of `_` in an amount overflow a worker thread's stack and kill the process — and
-//! amounts arrive from checkouts, configs, §3 JSON and carrier answers alike. No shop or
+//! amounts arrive from checkouts, configs, contract JSON and carrier answers alike. No shop or
 //! carrier writes `_` in an amount, and no decimal of 28 significant digits needs more than
 //! 64 bytes, so text with either is refused before it reaches the parser.
 

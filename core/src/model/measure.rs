@@ -105,6 +105,14 @@ pub struct Weight {
 }
 
 impl Weight {
+    /// A whole number of `unit`s, as a `const fn` (for carrier descriptors).
+    pub const fn whole(value: u32, unit: WeightUnit) -> Self {
+        Weight {
+            value: Decimal::from_parts(value, 0, 0, false, 0),
+            unit,
+        }
+    }
+
     /// A weight; not validated (see [`Weight::validate`]).
     pub fn new(value: Decimal, unit: WeightUnit) -> Self {
         Weight { value, unit }

@@ -1,4 +1,4 @@
-//! Domain types that cross every boundary; their JSON is the contract of DESIGN.md §3.
+//! Domain types that cross every boundary; their JSON is a contract (docs/design.md).
 
 mod address;
 mod carrier_id;

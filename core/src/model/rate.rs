@@ -32,7 +32,7 @@ pub struct Charge {
     pub amount: Money,
 }
 
-/// A quoted price for one service. JSON: see DESIGN.md §3.
+/// A quoted price for one service. JSON: see docs/design.md.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Rate {
     /// Which carrier quoted it.

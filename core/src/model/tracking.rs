@@ -114,7 +114,7 @@ pub struct TrackingEvent {
     pub location: Location,
 }
 
-/// What a carrier says about a tracking number. JSON: see DESIGN.md §3.
+/// What a carrier says about a tracking number. JSON: see docs/design.md.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Tracking {
     /// Which carrier.

@@ -247,34 +247,37 @@ pub struct BcShippingAddress {
     pub cost_ex_tax: String,
 }
 
-/// BigCommerce's `tracking_carrier` is an AfterShip courier slug; shipmux ids differ for
-/// Canada Post only.
+/// BigCommerce's `tracking_carrier` is an AfterShip courier slug; a known carrier whose slug
+/// is not its id says so in its descriptor (`canada-post`).
 fn carrier_from_slug(slug: &str) -> String {
-    match slug {
-        "canada-post" => "canadapost".into(),
-        other => other.into(),
-    }
+    crate::descriptor::known()
+        .into_iter()
+        .find(|d| d.bigcommerce.tracking_slug == Some(slug))
+        .map_or_else(|| slug.to_string(), |d| d.id.to_string())
 }
 
 fn slug_from_carrier(carrier: &str) -> String {
-    match carrier {
-        "canadapost" => "canada-post".into(),
-        other => other.into(),
-    }
+    crate::descriptor::known()
+        .into_iter()
+        .find(|d| d.id == carrier)
+        .and_then(|d| d.bigcommerce.tracking_slug)
+        .unwrap_or(carrier)
+        .to_string()
 }
 
-/// The human name BigCommerce shows for a provider.
+/// The human name BigCommerce shows for a provider: its own name for the integrations it
+/// names itself (Endicia ships USPS, but BigCommerce shows "Endicia"), else a known carrier's
+/// name, else the provider as written.
 fn provider_display_name(provider: &str) -> String {
     match provider {
-        "ups" | "upsready" | "upsonline" => "UPS".into(),
-        "fedex" => "FedEx".into(),
-        "usps" => "USPS".into(),
         "endicia" => "Endicia".into(),
-        "canadapost" => "Canada Post".into(),
         "auspost" => "Australia Post".into(),
         "royalmail" => "Royal Mail".into(),
         "shipperhq" => "ShipperHQ".into(),
-        other => other.into(),
+        other => crate::descriptor::known()
+            .into_iter()
+            .find(|d| d.is_bigcommerce_name(other))
+            .map_or_else(|| other.to_string(), |d| d.name.to_string()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! An order: line items, the shipping addresses they go to, and the shipments sent so far.
 //!
 //! The order keeps its invariants: every shipment it holds passed the rules of
-//! [`shipment`](super::shipment), so shipped quantities never exceed ordered ones. Reading an
+//! [`shipment`], so shipped quantities never exceed ordered ones. Reading an
 //! order from JSON replays its shipments through the same rules.
 
 use std::collections::{HashMap, HashSet};

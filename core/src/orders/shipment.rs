@@ -1,7 +1,7 @@
 //! Shipments: some of an order's items going to one of its addresses, with tracking.
 //!
 //! The rules every create and update checks, each refused with `invalid_request` naming the
-//! field and the rule (SEMANTICS.md §4, the ones marked [ours] included):
+//! field and the rule (docs/bigcommerce.md; BigCommerce documents few, the rest are ours):
 //!
 //! - `order_address_id` is one of the order's shipping addresses;
 //! - `items` is not empty, lists each line item once, each with `quantity` ≥ 1;
@@ -487,16 +487,13 @@ fn resolve_tracking(
     Ok((Some(valid.carrier), Some(valid.number)))
 }
 
-/// The tracking carrier a BigCommerce `shipping_provider` stands for, when shipmux knows it.
+/// The tracking carrier a BigCommerce `shipping_provider` stands for, when a carrier known to
+/// this process answers to that name ([`crate::descriptor::known`]).
 pub fn provider_carrier(provider: &str) -> Option<CarrierId> {
-    let id = match provider {
-        "ups" | "upsready" | "upsonline" => "ups",
-        "fedex" => "fedex",
-        "usps" | "endicia" => "usps",
-        "canadapost" => "canadapost",
-        _ => return None,
-    };
-    Some(CarrierId::from_static(id))
+    crate::descriptor::known()
+        .into_iter()
+        .find(|d| d.is_bigcommerce_name(provider))
+        .map(|d| d.carrier_id())
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {

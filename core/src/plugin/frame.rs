@@ -8,7 +8,7 @@
 //!
 //! [`PluginV1::call_framed`](super::PluginV1::call_framed) takes a frame and, with status OK,
 //! answers a frame; the other statuses answer what [`PluginV1::call`](super::PluginV1::call)
-//! answers (an [`Error`](crate::Error) as JSON, or text).
+//! answers (an [`Error`] as JSON, or text).
 //!
 //! [`PutFrame`] writes a value (its bodies into the frame, the rest as a serializable
 //! "wire" form); [`TakeFrame`] reads it back. The host and `export_plugin!` use them; a

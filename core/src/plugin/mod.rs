@@ -1,4 +1,4 @@
-//! The plugin C ABI (DESIGN.md §4) and [`export_plugin!`](crate::export_plugin).
+//! The plugin C ABI (docs/plugins.md) and [`export_plugin!`](crate::export_plugin).
 //!
 //! A plugin is a `cdylib` holding one [`CarrierProtocol`](crate::CarrierProtocol). It exports
 //! one symbol, [`SYMBOL`] (`shipmux_plugin_v1`), returning a [`PluginV1`] table of `extern

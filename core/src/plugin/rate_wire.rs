@@ -1,4 +1,4 @@
-//! Writing [`Rate`]s as JSON inside ABI 1.1 frames: the same JSON as DESIGN.md §3, byte for
+//! Writing [`Rate`]s as JSON inside ABI 1.1 frames: the same contract JSON as serde, byte for
 //! byte, without the derived serializer's copies.
 //!
 //! The derived code clones every [`CarrierId`](crate::CarrierId) and
@@ -16,7 +16,7 @@ use serde::{Serialize, Serializer};
 
 use crate::model::{Charge, Money, Rate, Weight};
 
-/// Writes a [`Rate`] as its §3 JSON, borrowing everything.
+/// Writes a [`Rate`] as its contract JSON, borrowing everything.
 #[derive(Clone, Copy, Debug)]
 pub struct RateOut<'a>(pub &'a Rate);
 

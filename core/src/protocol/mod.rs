@@ -1,4 +1,4 @@
-//! `CarrierProtocol`: a carrier as a pure translator (DESIGN.md §1).
+//! `CarrierProtocol`: a carrier as a pure translator (docs/design.md).
 //!
 //! A protocol turns our request into the carrier's HTTP requests and the carrier's HTTP
 //! responses into our types. It never opens a socket, sleeps, spawns or reads a clock: the
@@ -117,6 +117,14 @@ pub trait CarrierProtocol: Send + Sync + 'static {
     /// The requests that quote `request` (several when the carrier wants one call per parcel;
     /// the host sends them concurrently).
     fn build_rate(&self, request: &RateRequest) -> Result<Vec<HttpRequest>>;
+
+    /// Whether the carrier's rate request must name a ship date. When it does and the request
+    /// names none, the host fills in today's date (UTC, from its clock) before
+    /// [`build_rate`](Self::build_rate), since a protocol never reads a clock; the carrier
+    /// moves it to its next business day as its API allows.
+    fn needs_ship_date(&self) -> bool {
+        false
+    }
 
     /// Reads the responses to a rate round. Does not filter by `request.services`: the host
     /// does that after parsing.

@@ -1,5 +1,5 @@
 //! Imports BigCommerce V2 shipping zones and methods exactly as its API returns them
-//! (`GET /shipping/zones`, `GET /shipping/zones/{id}/methods`; SEMANTICS.md §1).
+//! (`GET /shipping/zones`, `GET /shipping/zones/{id}/methods`; docs/bigcommerce.md).
 //!
 //! The API is loose, so the reader is too: money and limits may be numbers, strings or null
 //! (`"0.0000"`, `12`, `49.99`) and keep the digits as written; `type` is an open string;
@@ -380,27 +380,24 @@ fn rate_table(field: &str, settings: &Value) -> Result<RateTable, Error> {
     })
 }
 
-/// BigCommerce carrier method types, and our id for each carrier.
+/// Our id for a BigCommerce carrier method type: the known carrier that answers to that name
+/// (`upsready` is UPS), else the type itself.
 fn carrier_id_for(source_type: &str) -> String {
-    match source_type {
-        "upsready" => "ups".to_string(),
-        "endicia" | "usps" => "usps".to_string(),
-        other => other.to_ascii_lowercase(),
-    }
+    crate::descriptor::known()
+        .into_iter()
+        .find(|d| d.is_bigcommerce_name(source_type))
+        .map_or_else(|| source_type.to_ascii_lowercase(), |d| d.id.to_string())
 }
 
+/// Whether a method type is a real-time carrier: a known carrier's name, one of BigCommerce's
+/// carriers shipmux has no adapter for, a third-party `carrier_…`, or any method with
+/// `carrier_options`.
 fn is_carrier_type(source_type: &str, settings: &Value) -> bool {
-    matches!(
-        source_type,
-        "upsready"
-            | "fedex"
-            | "endicia"
-            | "usps"
-            | "canadapost"
-            | "auspost"
-            | "royalmail"
-            | "zoom2u"
-    ) || source_type.starts_with("carrier_")
+    matches!(source_type, "auspost" | "royalmail" | "zoom2u")
+        || crate::descriptor::known()
+            .iter()
+            .any(|d| d.is_bigcommerce_name(source_type))
+        || source_type.starts_with("carrier_")
         || settings.get("carrier_options").is_some()
 }
 
@@ -433,38 +430,18 @@ fn real_time(field: &str, source_type: &str, settings: &Value) -> Result<RealTim
     })
 }
 
-/// Our carrier's service code for a BigCommerce service name, or the name as written.
+/// Our carrier's service code for a BigCommerce service name (the carrier's descriptor lists
+/// BigCommerce's names), or the name as written.
 fn service_code(carrier: &str, name: &str) -> String {
-    let code = match (carrier, name) {
-        ("ups", "Next_Day_Air") => "01",
-        ("ups", "2nd_Day_Air") => "02",
-        ("ups", "Ground") => "03",
-        ("ups", "Express" | "Worldwide_Express") => "07",
-        ("ups", "Expedited" | "Worldwide_Expedited") => "08",
-        ("ups", "Standard") => "11",
-        ("ups", "3_Day_Select") => "12",
-        ("ups", "Next_Day_Air_Saver") => "13",
-        ("ups", "Next_Day_Air_Early_AM") => "14",
-        ("ups", "Express_Plus" | "Worldwide_Express_Plus") => "54",
-        ("ups", "2nd_Day_Air_AM") => "59",
-        ("ups", "Saver" | "Express_Saver" | "Worldwide_Saver" | "Worldwide_Express_Saver") => "65",
-        ("ups", "Today_Standard") => "82",
-        ("ups", "Today_Dedicated_Courier") => "83",
-        ("ups", "Today_Intercity") => "84",
-        ("ups", "Today_Express") => "85",
-        ("ups", "Today_Express_Saver") => "86",
-        ("usps", "PriorityExpress") => "PRIORITY_MAIL_EXPRESS",
-        ("usps", "Priority") => "PRIORITY_MAIL",
-        ("usps", "PriorityMailExpressInternational") => "PRIORITY_MAIL_EXPRESS_INTERNATIONAL",
-        ("usps", "PriorityMailInternational") => "PRIORITY_MAIL_INTERNATIONAL",
-        ("usps", "FirstClassPackageInternationalService") => {
-            "FIRST-CLASS_PACKAGE_INTERNATIONAL_SERVICE"
-        }
-        // First-Class Package Service became USPS Ground Advantage in 2023.
-        ("usps", "First") => "USPS_GROUND_ADVANTAGE",
-        ("usps", "ParcelSelect") => "PARCEL_SELECT",
-        ("usps", "MediaMail") => "MEDIA_MAIL",
-        _ => return name.to_string(),
-    };
-    code.to_string()
+    crate::descriptor::known()
+        .into_iter()
+        .find(|d| d.id == carrier)
+        .and_then(|d| {
+            d.bigcommerce
+                .services
+                .iter()
+                .find(|(bc, _)| *bc == name)
+                .map(|(_, code)| code.to_string())
+        })
+        .unwrap_or_else(|| name.to_string())
 }

@@ -1,4 +1,4 @@
-//! Markups and handling fees, applied in one fixed order (SEMANTICS.md §7.5, [ours]):
+//! Markups and handling fees, applied in one fixed order (ours; BigCommerce leaves it open):
 //! carrier rate (or rate-table cost) → markup → method handling → zone handling → fixed
 //! product shipping costs → rounded once, at the end, half away from zero to the cent.
 //!
@@ -90,7 +90,7 @@ pub enum FeeStepKind {
     MethodHandling,
     /// The zone's handling fee.
     ZoneHandling,
-    /// Fixed shipping costs of products that are not rated (SEMANTICS.md §1.6).
+    /// Fixed shipping costs of products that are not rated (added as BigCommerce does).
     FixedShipping,
     /// Rounding to the cent, and raising a negative total to zero.
     Rounding,

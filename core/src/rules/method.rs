@@ -1,5 +1,5 @@
 //! Shipping methods: what a zone offers and how each prices a consignment
-//! (SEMANTICS.md §1.3, §1.4, §5.4; the [ours] rules of issue 2).
+//! (docs/bigcommerce.md; BigCommerce does not say how rate-table ranges apply, so that is ours).
 //!
 //! - **Free shipping**, optionally only from a minimum subtotal.
 //! - **Per order** (a flat rate) and **per item** (rate × item count).

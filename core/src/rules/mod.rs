@@ -1,5 +1,5 @@
-//! Shipping rules: zones, methods, rate tables, markups and handling fees (SEMANTICS.md §1, §5,
-//! §7), and a loader for a BigCommerce store's existing setup.
+//! Shipping rules: zones, methods, rate tables, markups and handling fees (docs/bigcommerce.md),
+//! and a loader for a BigCommerce store's existing setup.
 //!
 //! For each consignment the host:
 //! 1. finds the zone — [`ZoneMatcher::zone_for`] (most specific wins; no zone is a typed

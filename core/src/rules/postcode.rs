@@ -1,6 +1,6 @@
 //! Postcode patterns for ZIP zones: exact codes, `*` / `?` wildcards and `a...b` ranges.
 //!
-//! SEMANTICS.md §1.2 and §5.3 are the sources; where they disagree we decided:
+//! BigCommerce (`*`, `?`) and WooCommerce (trailing `*`, ranges) differ; we decided:
 //! - Patterns and postcodes compare upper-cased with spaces and hyphens removed, so
 //!   `SW1A 1AA` matches `sw1a1aa`.
 //! - `*` matches **zero** or more characters anywhere in the pattern (WooCommerce: `90210*`

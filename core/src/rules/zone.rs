@@ -1,4 +1,4 @@
-//! Shipping zones and finding the one for an address (SEMANTICS.md §1.1, §1.2).
+//! Shipping zones and finding the one for an address (docs/bigcommerce.md).
 //!
 //! The most specific zone wins: a ZIP zone over a state zone over a country zone over the
 //! global ("rest of the world") zone. The winner's methods are the only ones offered — a ZIP
@@ -81,8 +81,8 @@ impl ZoneLocation {
 }
 
 /// Zone-level free shipping (BigCommerce `free_shipping`): when the subtotal reaches the
-/// minimum, the zone offers a single free option instead of its methods ([ours]: the fee order
-/// of SEMANTICS.md §7.5 puts free shipping last). JSON:
+/// minimum, the zone offers a single free option instead of its methods (ours: our fee order
+/// puts free shipping last, so it replaces everything). JSON:
 /// `{"minimum_subtotal": "100.00", "exclude_fixed_shipping_products": false}`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ZoneFreeShipping {
@@ -364,16 +364,16 @@ impl MatchAddress {
             .filter(|r| !r.is_empty());
         let mut postcodes = Vec::new();
         let mut partial = None;
-        if let Some(code) = address.postal_code.as_deref().map(normalize_postcode) {
-            if !code.is_empty() {
-                if country == "US" && code.len() == 9 && code.bytes().all(|b| b.is_ascii_digit()) {
-                    postcodes.push(code[..5].to_string());
-                }
-                if is_partial_postcode(&country, &code) {
-                    partial = Some(code.clone());
-                }
-                postcodes.push(code);
+        if let Some(code) = address.postal_code.as_deref().map(normalize_postcode)
+            && !code.is_empty()
+        {
+            if country == "US" && code.len() == 9 && code.bytes().all(|b| b.is_ascii_digit()) {
+                postcodes.push(code[..5].to_string());
             }
+            if is_partial_postcode(&country, &code) {
+                partial = Some(code.clone());
+            }
+            postcodes.push(code);
         }
         MatchAddress {
             country,

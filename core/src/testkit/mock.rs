@@ -165,6 +165,7 @@ impl MockCarrier {
                 tracking_batch: 1,
                 international: true,
                 transit_times: false,
+                origin_countries: Vec::new(),
             },
         };
         Self::pair_with_info(info)

@@ -7,6 +7,9 @@
 //!   answers it through the handle, so timing tests (with `tokio::time::pause`) decide exactly
 //!   when each carrier answers.
 //! - [`run_conformance`] and the `check_*` functions it calls state what every `Carrier` must do.
+//! - [`run_protocol_conformance`] and its `check_*` functions state what every
+//!   [`CarrierProtocol`](crate::CarrierProtocol) must do with whatever a carrier answers —
+//!   error statuses, unreadable bodies, tracking batches, secrets — without any network.
 //!
 //! ```
 //! use shipmux_core::testkit::{ConformanceFixture, TableCarrier, run_conformance};
@@ -21,6 +24,7 @@
 
 mod conformance;
 mod mock;
+mod protocol;
 mod table;
 
 pub use conformance::{
@@ -28,4 +32,9 @@ pub use conformance::{
     check_quote_honours_services, check_track_known, check_track_unknown, run_conformance,
 };
 pub use mock::{MockCall, MockCarrier, MockHandle, MockRequest};
+pub use protocol::{
+    BodyFormat, Expectation, Operation, ProtocolFixture, ResponseCase, TrackResponder, check_case,
+    check_error_responses, check_secrets_hidden, check_track_batches, run_protocol_conformance,
+    standard_cases,
+};
 pub use table::{TableCarrier, TableService};

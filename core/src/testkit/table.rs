@@ -84,6 +84,7 @@ impl TableCarrier {
                     tracking_batch: 1,
                     international: true,
                     transit_times: true,
+                    origin_countries: Vec::new(),
                 },
             },
             currency,

@@ -10,25 +10,30 @@ use shipmux_core::{Address, CarrierId, Dimensions, LengthUnit, Parcel, Weight, W
 use shipmux_host::RateLimit;
 use shipmux_sandbox::Fault;
 
-/// The carriers that ship a sandbox, in the order they are started and printed.
-pub const SANDBOX_CARRIERS: [&str; 4] = ["ups", "fedex", "usps", "canadapost"];
-
 /// A carrier id from the command line (lowercase letters, digits, `_` and `-`).
 pub fn carrier_id(s: &str) -> Result<CarrierId, String> {
     CarrierId::new(s.trim()).map_err(|e| e.message)
 }
 
-/// A carrier that has a sandbox.
+/// A built-in carrier (every built-in has a sandbox and an offline parser).
 pub fn sandbox_carrier(s: &str) -> Result<CarrierId, String> {
     let id = carrier_id(s)?;
-    if SANDBOX_CARRIERS.contains(&id.as_str()) {
+    if shipmux_host::builtin(id.as_str()).is_some() {
         Ok(id)
     } else {
         Err(format!(
             "`{id}` has no sandbox (one of {})",
-            SANDBOX_CARRIERS.join(", ")
+            shipmux_host::builtin::builtin_ids()
         ))
     }
+}
+
+/// Every built-in carrier's id, in order.
+pub fn builtin_carriers() -> Vec<CarrierId> {
+    shipmux_host::builtins()
+        .iter()
+        .map(|b| b.carrier.carrier_id())
+        .collect()
 }
 
 /// `CARRIER=MS`: one carrier's latency in milliseconds.

@@ -7,11 +7,10 @@ use clap::Args;
 use serde::Serialize;
 use shipmux_core::{Capabilities, CarrierId, CarrierInfo};
 
+use shipmux_host::sandbox_fleet::sandbox_protocol;
 use shipmux_host::{Config, HttpDriver, registry_from_config};
 
-use super::args::SANDBOX_CARRIERS;
 use super::error::CliError;
-use super::fleet::{missing_plugin_note, sandbox_protocol};
 use super::output::{print_json, print_text, table};
 
 /// Flags of `shipmux carriers`.
@@ -71,12 +70,13 @@ pub async fn run(args: CarriersArgs) -> Result<ExitCode, CliError> {
         }
         return print_listing(&listed, args.json);
     }
-    for id in SANDBOX_CARRIERS {
-        let id = CarrierId::from_static(id);
-        match sandbox_protocol(&id, "http://127.0.0.1:1")? {
-            Some((protocol, origin)) => listed.push(Listed::new(protocol.info(), origin)),
-            None => eprintln!("{}", missing_plugin_note()),
-        }
+    let mut notes = Vec::new();
+    for builtin in shipmux_host::builtins() {
+        let (protocol, origin) = sandbox_protocol(builtin, "http://127.0.0.1:1", true, &mut notes)?;
+        listed.push(Listed::new(protocol.info(), origin));
+    }
+    for note in notes {
+        eprintln!("{note}");
     }
     print_listing(&listed, args.json)
 }

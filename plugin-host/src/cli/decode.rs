@@ -10,8 +10,8 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 use shipmux_core::orders::tracking_number;
 use shipmux_core::{
-    Address, CarrierId, CarrierProtocol, Error, ErrorKind, Exchange, HttpResponse, Parcel,
-    RateRequest, Step, TrackingNumber, Weight,
+    CarrierId, CarrierProtocol, Error, ErrorKind, Exchange, HttpResponse, RateRequest, Step,
+    TrackingNumber,
 };
 
 use super::args::sandbox_carrier;
@@ -37,7 +37,7 @@ pub enum Operation {
 1 when the body could not be read as the carrier's format, 2 on usage errors."
 )]
 pub struct DecodeArgs {
-    /// The carrier whose parser runs (ups, fedex, usps, canadapost).
+    /// The carrier whose parser runs (any built-in: `shipmux carriers` lists them).
     #[arg(value_parser = sandbox_carrier)]
     pub carrier: CarrierId,
     /// What the body answers.
@@ -86,7 +86,7 @@ pub fn run(args: DecodeArgs) -> Result<ExitCode, CliError> {
         Operation::Rate => {
             let request = match &args.request {
                 Some(path) => read_json::<RateRequest>(path, "RateRequest")?,
-                None => default_request(&args.carrier),
+                None => default_request(&args.carrier)?,
             };
             decode_rate(protocol.as_ref(), &request, response)
         }
@@ -99,52 +99,17 @@ pub fn run(args: DecodeArgs) -> Result<ExitCode, CliError> {
 
 /// The carrier's protocol with placeholder credentials: parsing needs no account.
 fn offline_protocol(carrier: &CarrierId) -> Result<Arc<dyn CarrierProtocol>, CliError> {
-    let (id, secret) = ("decode", "decode");
-    let protocol: Arc<dyn CarrierProtocol> = match carrier.as_str() {
-        "ups" => Arc::new(
-            shipmux_ups::Ups::builder()
-                .client_id(id)
-                .client_secret(secret)
-                .build()?,
-        ),
-        "fedex" => Arc::new(
-            shipmux_fedex::Fedex::builder()
-                .client_id(id)
-                .client_secret(secret)
-                .account_number("000000000")
-                .build()?,
-        ),
-        "usps" => Arc::new(
-            shipmux_usps::Usps::builder()
-                .client_id(id)
-                .client_secret(secret)
-                .build()?,
-        ),
-        "canadapost" => Arc::new(
-            shipmux_canadapost::CanadaPost::builder()
-                .username(id)
-                .password(secret)
-                .build()?,
-        ),
-        other => return Err(CliError::usage(format!("`{other}` has no parser"))),
-    };
-    Ok(protocol)
+    let builtin = shipmux_host::builtin(carrier.as_str())
+        .ok_or_else(|| CliError::usage(format!("`{carrier}` has no parser")))?;
+    Ok((builtin.carrier.offline)())
 }
 
-/// A plausible request when none is given: domestic, one 1 lb parcel.
-fn default_request(carrier: &CarrierId) -> RateRequest {
-    let (origin, destination) = if carrier.as_str() == "canadapost" {
-        (Address::new("CA", "K1A 0B1"), Address::new("CA", "M5V 3L9"))
-    } else {
-        (Address::new("US", "90210"), Address::new("US", "10001"))
-    };
-    RateRequest {
-        origin,
-        destination,
-        parcels: vec![Parcel::new(Weight::lb(1.into()))],
-        services: None,
-        ship_date: None,
-    }
+/// A plausible request when none is given: the carrier's own sample (domestic, one 1 lb
+/// parcel).
+fn default_request(carrier: &CarrierId) -> Result<RateRequest, CliError> {
+    let builtin = shipmux_host::builtin(carrier.as_str())
+        .ok_or_else(|| CliError::usage(format!("`{carrier}` has no parser")))?;
+    Ok((builtin.carrier.sample_request)())
 }
 
 fn decode_token(

@@ -9,9 +9,9 @@ mod demo;
 mod error;
 mod fleet;
 mod loadtest;
+mod new_carrier;
 mod output;
 mod plugin;
-mod plugin_path;
 mod quote;
 mod sandbox;
 mod sandboxes;
@@ -60,11 +60,15 @@ enum Command {
     Plugin(plugin::PluginCommand),
     /// Load-test checkout quoting through the real host against sandboxes.
     Loadtest(loadtest::LoadtestArgs),
+    /// Create a carrier crate in the common shape (`shipmux new carrier acme`).
+    #[command(subcommand)]
+    New(new_carrier::NewCommand),
 }
 
 /// Parses the command line, runs the command, prints any error as one line on stderr and
 /// returns the exit code: 0 success, 1 failure, 2 usage error, 3 (decode) a carrier error.
 pub fn main() -> ExitCode {
+    shipmux_host::builtin::install_builtins();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
@@ -95,6 +99,7 @@ async fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Decode(a) => decode::run(a),
         Command::Plugin(c) => plugin::run(c),
         Command::Loadtest(a) => loadtest::run(a).await,
+        Command::New(c) => new_carrier::run(c),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `shipmux quote`: fans one rate request out to every carrier at once.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,13 +14,15 @@ use super::args::{carrier_id, parcel, place};
 use super::error::CliError;
 use super::output::{print_json, print_text, read_json, table};
 use super::setup::{Wanted, setup};
+use shipmux_host::Skipped;
 
 /// Flags of `shipmux quote`.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Without --config, quotes in-process sandboxes of every built-in carrier \
 and of the Canada Post plugin when its library is found next to the binary or in target/. \
---json prints {\"rates\": [Rate...], \"errors\": [Error...]}."
+--json prints {\"rates\": [Rate...], \"errors\": [Error...], \"skipped\": [{\"carrier\", \"reason\"}...]}; \
+skipped carriers cannot serve the route (they ship only from other countries)."
 )]
 pub struct QuoteArgs {
     /// Host configuration (TOML); default: embedded sandboxes.
@@ -45,7 +48,7 @@ pub struct QuoteArgs {
     /// Answer with whatever arrived after this many milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 5000)]
     pub deadline: u64,
-    /// Print {"rates": [...], "errors": [...]} as JSON.
+    /// Print {"rates": [...], "errors": [...], "skipped": [...]} as JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -64,10 +67,12 @@ pub async fn run(args: QuoteArgs) -> Result<ExitCode, CliError> {
     let quote = ready.host.quote(&request).await?;
     let rates: Vec<&Rate> = quote.rates().collect();
     let errors: Vec<&Error> = quote.errors().collect();
+    let skipped: Vec<&Skipped> = quote.skipped().collect();
     if args.json {
-        print_json(&json!({ "rates": rates, "errors": errors }))?;
+        print_json(&json!({ "rates": rates, "errors": errors, "skipped": skipped }))?;
     } else {
-        print_text(&render(&rates, &errors))?;
+        let dim = std::io::stdout().is_terminal();
+        print_text(&render(&rates, &errors, &skipped, dim))?;
     }
     let failed = rates.is_empty() && !errors.is_empty();
     ready.shutdown().await;
@@ -99,8 +104,9 @@ fn request(args: &QuoteArgs) -> Result<RateRequest, CliError> {
     Ok(request)
 }
 
-/// Rates as a table, cheapest first, then one line per carrier error.
-pub fn render(rates: &[&Rate], errors: &[&Error]) -> String {
+/// Rates as a table, cheapest first, then one line per carrier error, then one line (dim on a
+/// terminal) per carrier skipped because it cannot serve the route.
+pub fn render(rates: &[&Rate], errors: &[&Error], skipped: &[&Skipped], dim: bool) -> String {
     let mut sorted: Vec<&Rate> = rates.to_vec();
     sorted.sort_by_key(|r| r.total.amount);
     let rows: Vec<Vec<String>> = sorted
@@ -126,6 +132,17 @@ pub fn render(rates: &[&Rate], errors: &[&Error]) -> String {
     };
     for e in errors {
         out.push_str(&format!("error: {e}\n"));
+    }
+    let (start, end) = if dim {
+        ("\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    for s in skipped {
+        out.push_str(&format!(
+            "{start}skipped: {}: {}{end}\n",
+            s.carrier, s.reason
+        ));
     }
     out
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use shipmux_core::CarrierId;
 
-use super::args::{SANDBOX_CARRIERS, SimulationArgs, sandbox_carrier};
+use super::args::{SimulationArgs, builtin_carriers, sandbox_carrier};
 use super::error::CliError;
 use super::sandboxes;
 
@@ -17,9 +17,8 @@ use super::sandboxes;
 Ctrl-C. Each sandbox reports its counters as JSON at GET <base-url>/_sandbox/stats."
 )]
 pub struct SandboxArgs {
-    /// Carriers to simulate.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = sandbox_carrier,
-          default_value = "ups,fedex,usps,canadapost")]
+    /// Carriers to simulate (default: every built-in).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = sandbox_carrier)]
     pub carriers: Vec<CarrierId>,
     #[command(flatten)]
     pub sim: SimulationArgs,
@@ -32,11 +31,9 @@ pub struct SandboxArgs {
 pub async fn run(args: SandboxArgs) -> Result<ExitCode, CliError> {
     let mut carriers = args.carriers.clone();
     carriers.dedup();
-    debug_assert!(
-        carriers
-            .iter()
-            .all(|c| SANDBOX_CARRIERS.contains(&c.as_str()))
-    );
+    if carriers.is_empty() {
+        carriers = builtin_carriers();
+    }
     let running = sandboxes::start_all(&carriers, &args.sim, args.port_base).await?;
     {
         let mut out = std::io::stdout().lock();

@@ -4,35 +4,33 @@
 use std::time::Duration;
 
 use shipmux_core::CarrierId;
-use shipmux_sandbox::{Sandbox, SandboxOptions, Stats};
+use shipmux_host::sandbox_fleet::start_sandboxes;
+use shipmux_sandbox::{SandboxOptions, Stats};
 
 use super::args::SimulationArgs;
 use super::error::CliError;
 
-/// A simulator running in this process.
-pub struct RunningSandbox {
-    /// Which carrier it simulates.
-    pub carrier: CarrierId,
-    /// The server.
-    pub sandbox: Sandbox,
-}
+pub use shipmux_host::sandbox_fleet::RunningSandbox;
 
-/// Starts `carrier`'s simulator. FedEx's simulator enforces FedEx's published window of
-/// 1,400 calls per 10 s by default; here it is lifted, so load tests measure shipmux, not
-/// FedEx's quota (a client-side limit is `loadtest --rate-limit fedex=…`).
-pub async fn start(carrier: &CarrierId, options: SandboxOptions) -> std::io::Result<Sandbox> {
-    match carrier.as_str() {
-        "ups" => shipmux_ups::sandbox::start(options).await,
-        "fedex" => {
-            let settings = shipmux_fedex::sandbox::FedexSandboxSettings {
-                rate_limit: (u32::MAX, Duration::from_secs(10)),
-                ..Default::default()
-            };
-            shipmux_fedex::sandbox::start_with(options, settings).await
+/// Each simulator's options from `sim`: its latency and faults, a seed of its own so the
+/// carriers' jitter and faults are not in lockstep, and with `port_base` consecutive ports in
+/// order.
+pub fn sandbox_options(
+    sim: &SimulationArgs,
+    port_base: Option<u16>,
+) -> impl Fn(usize, &CarrierId) -> SandboxOptions + '_ {
+    move |i, carrier| {
+        let mut options = SandboxOptions::default()
+            .with_latency(sim.latency_of(carrier), Duration::from_millis(sim.jitter))
+            .with_seed(0x5EED + i as u64);
+        if sim.fail_rate > 0.0 {
+            options = options.with_fault_rate(sim.fail_rate, sim.fault_kinds());
         }
-        "usps" => shipmux_usps::sandbox::start(options).await,
-        "canadapost" => shipmux_canadapost::sandbox::start(options).await,
-        other => Err(std::io::Error::other(format!("`{other}` has no sandbox"))),
+        if let Some(base) = port_base {
+            // Checked by `start_all` before anything starts.
+            options = options.with_port(base.saturating_add(i as u16));
+        }
+        options
     }
 }
 
@@ -43,30 +41,17 @@ pub async fn start_all(
     sim: &SimulationArgs,
     port_base: Option<u16>,
 ) -> Result<Vec<RunningSandbox>, CliError> {
-    let mut running = Vec::with_capacity(carriers.len());
-    for (i, carrier) in carriers.iter().enumerate() {
-        let mut options = SandboxOptions::default()
-            .with_latency(sim.latency_of(carrier), Duration::from_millis(sim.jitter))
-            // Different seeds so the carriers' jitter and faults are not in lockstep.
-            .with_seed(0x5EED + i as u64);
-        if sim.fail_rate > 0.0 {
-            options = options.with_fault_rate(sim.fail_rate, sim.fault_kinds());
-        }
-        if let Some(base) = port_base {
-            let port = u16::try_from(usize::from(base) + i).map_err(|_| {
-                CliError::usage(format!("--port-base {base} leaves no port for {carrier}"))
-            })?;
-            options = options.with_port(port);
-        }
-        let sandbox = start(carrier, options)
-            .await
-            .map_err(|e| CliError::failed(format!("cannot start the {carrier} sandbox: {e}")))?;
-        running.push(RunningSandbox {
-            carrier: carrier.clone(),
-            sandbox,
-        });
+    if let Some(base) = port_base
+        && usize::from(base) + carriers.len().saturating_sub(1) > usize::from(u16::MAX)
+    {
+        return Err(CliError::usage(format!(
+            "--port-base {base} leaves no port for {}",
+            carriers.last().map(CarrierId::as_str).unwrap_or_default()
+        )));
     }
-    Ok(running)
+    start_sandboxes(carriers, &sandbox_options(sim, port_base))
+        .await
+        .map_err(|e| CliError::failed(e.message))
 }
 
 /// Reads a simulator's counters over HTTP (for one running in another process).

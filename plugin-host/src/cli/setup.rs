@@ -14,7 +14,8 @@ use shipmux_host::{
 
 use super::args::SimulationArgs;
 use super::error::CliError;
-use super::fleet::{SandboxFleet, start_sandbox_fleet};
+use super::fleet::start_sandbox_fleet;
+use shipmux_host::sandbox_fleet::SandboxFleet;
 
 /// A ready host, and the sandboxes it talks to when no config was given (kept alive here).
 pub struct Setup {

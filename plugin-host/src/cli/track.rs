@@ -9,7 +9,7 @@ use serde_json::json;
 use shipmux_core::orders::{Order, tracking_number};
 use shipmux_core::{CarrierId, ErrorKind, Tracking, TrackingNumber};
 
-use super::args::{SANDBOX_CARRIERS, carrier_id};
+use super::args::carrier_id;
 use super::error::CliError;
 use super::output::{print_json, print_text, read_json, table};
 use super::setup::{Wanted, setup};
@@ -49,7 +49,7 @@ pub async fn run(args: TrackArgs) -> Result<ExitCode, CliError> {
     let number = args.number.as_deref().unwrap_or_default();
     let (number, mut candidates) = candidates(number, args.carrier.as_ref())?;
     if args.config.is_none() {
-        candidates.retain(|c| SANDBOX_CARRIERS.contains(&c.as_str()));
+        candidates.retain(|c| shipmux_host::builtin(c.as_str()).is_some());
     }
     let ready = setup(Wanted {
         config: args.config.as_deref(),

@@ -9,7 +9,7 @@ use futures::future::{join_all, try_join_all};
 use shipmux_core::protocol::MAX_ROUNDS;
 use shipmux_core::{
     Auth, Carrier, CarrierInfo, CarrierProtocol, Error, ErrorKind, Exchange, HttpRequest,
-    HttpResponse, Rate, RateRequest, Result, Secret, Step, Tracking, TrackingNumber,
+    HttpResponse, Operation, Rate, RateRequest, Result, Secret, Step, Tracking, TrackingNumber,
 };
 use tokio::time::Instant;
 use tracing::{Instrument, field};
@@ -155,11 +155,12 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
 
     /// Runs one operation under the call deadline, the circuit breaker and a tracing span,
     /// naming the carrier in every error.
-    async fn call<T, F, Fut>(&self, op: &'static str, work: F) -> Result<T>
+    async fn call<T, F, Fut>(&self, operation: Operation, work: F) -> Result<T>
     where
         F: FnOnce(Instant) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
+        let op = operation.as_str();
         let span = tracing::info_span!(
             "carrier_call",
             carrier = %self.info.id,
@@ -204,11 +205,11 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
                 Err(e) => e.kind.as_str(),
             },
         );
-        result.map_err(|e| self.finish_error(e))
+        result.map_err(|e| self.finish_error(e, operation))
     }
 
-    fn finish_error(&self, e: Error) -> Error {
-        let e = e.with_carrier(&self.info.id);
+    fn finish_error(&self, e: Error, operation: Operation) -> Error {
+        let e = e.with_carrier(&self.info.id).in_operation(operation);
         if self.options.retry.max_attempts > 1 && e.retryable {
             // We already retried what could be retried; nobody above should again.
             e.retryable(false)
@@ -260,9 +261,12 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
                     attempt = field::Empty,
                 );
                 async move {
-                    let request = protocol.build_token()?;
-                    let response = sender.send_with(&request, deadline, no_token).await?;
-                    protocol.parse_token(&response)
+                    let token = async {
+                        let request = protocol.build_token()?;
+                        let response = sender.send_with(&request, deadline, no_token).await?;
+                        protocol.parse_token(&response)
+                    };
+                    token.await.map_err(|e| e.in_operation(Operation::Token))
                 }
                 .instrument(span)
             })
@@ -323,7 +327,7 @@ impl<P: CarrierProtocol + ?Sized> Carrier for HttpCarrier<P> {
     }
 
     async fn connect(&self) -> Result<()> {
-        self.call("connect", |deadline| async move {
+        self.call(Operation::Connect, |deadline| async move {
             self.bearer(deadline).await?;
             match self.protocol.build_connect()? {
                 Some(request) => {
@@ -337,8 +341,18 @@ impl<P: CarrierProtocol + ?Sized> Carrier for HttpCarrier<P> {
     }
 
     async fn quote(&self, request: &RateRequest) -> Result<Vec<Rate>> {
-        self.call("quote", |deadline| async move {
+        self.call(Operation::Rate, |deadline| async move {
             request.validate()?;
+            let dated;
+            let request = if request.ship_date.is_none() && self.protocol.needs_ship_date() {
+                dated = RateRequest {
+                    ship_date: Some(chrono::Utc::now().date_naive()),
+                    ..request.clone()
+                };
+                &dated
+            } else {
+                request
+            };
             let requests = self.protocol.build_rate(request)?;
             let mut rates = self
                 .exchange(requests, deadline, |ex| {
@@ -355,21 +369,25 @@ impl<P: CarrierProtocol + ?Sized> Carrier for HttpCarrier<P> {
         self.track_many(std::slice::from_ref(number))
             .await
             .pop()
-            .unwrap_or_else(|| Err(Error::parse("no tracking result").with_carrier(&self.info.id)))
+            .unwrap_or_else(|| {
+                Err(Error::parse("no tracking result")
+                    .with_carrier(&self.info.id)
+                    .in_operation(Operation::Track))
+            })
     }
 
     async fn track_many(&self, numbers: &[TrackingNumber]) -> Vec<Result<Tracking>> {
         let size = self.protocol.track_batch_size().max(1);
         let chunks = numbers.chunks(size).map(|chunk| async move {
             let results = self
-                .call("track", |deadline| async move {
+                .call(Operation::Track, |deadline| async move {
                     Ok(self.track_chunk(chunk, deadline).await)
                 })
                 .await;
             match results {
                 Ok(results) => results
                     .into_iter()
-                    .map(|r| r.map_err(|e| self.finish_error(e)))
+                    .map(|r| r.map_err(|e| self.finish_error(e, Operation::Track)))
                     .collect(),
                 Err(e) => vec![Err(e); chunk.len()],
             }

@@ -38,9 +38,15 @@ impl ShipFromLayer {
 
 impl Layer for ShipFromLayer {
     fn layer(&self, inner: Arc<dyn Carrier>) -> Arc<dyn Carrier> {
+        // Whatever origin a request names, this account ships from its own warehouse: the
+        // route check is the inner carrier's, on the rewritten request.
+        let mut info = inner.info().clone();
+        info.capabilities.origin_countries.clear();
+        info.capabilities.international = true;
         Arc::new(ShipsFrom {
             inner,
             origin: self.origin.clone(),
+            info,
         })
     }
 }
@@ -48,13 +54,14 @@ impl Layer for ShipFromLayer {
 struct ShipsFrom {
     inner: Arc<dyn Carrier>,
     origin: Address,
+    info: CarrierInfo,
 }
 
 #[async_trait]
 #[deny(clippy::missing_trait_methods)]
 impl Carrier for ShipsFrom {
     fn info(&self) -> &CarrierInfo {
-        self.inner.info()
+        &self.info
     }
 
     async fn connect(&self) -> Result<()> {

@@ -12,7 +12,7 @@
 //! A plugin of ABI 1.1 or later is called through `call_framed`, with HTTP bodies as raw bytes
 //! beside the JSON (`shipmux_core::plugin::frame`); a 1.0 plugin through `call`, all JSON.
 //!
-//! Libraries are never unloaded (DESIGN.md §4).
+//! Libraries are never unloaded ([`Plugin`] says why).
 //!
 //! ```no_run
 //! use shipmux_host::plugin::Plugin;
@@ -28,11 +28,13 @@
 
 mod cargo_build;
 mod elf;
+mod find;
 mod instance;
 mod library;
 mod refusal;
 
 pub use cargo_build::{BuildOutput, CargoBuild, dylib_file_name};
+pub use find::{find_library, library_candidates};
 pub use instance::PluginProtocol;
 pub use library::{Plugin, inspect, scan};
 pub use refusal::Refusal;

@@ -247,6 +247,7 @@ impl CarrierProtocol for LoopProtocol {
                 tracking_batch: self.batch,
                 international: false,
                 transit_times: true,
+                origin_countries: Vec::new(),
             },
         }
     }

@@ -4,9 +4,10 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use shipmux_host::plugin::{BuildOutput, CargoBuild};
 
@@ -25,11 +26,26 @@ fn build(build: CargoBuild) -> BuildOutput {
         .unwrap_or_else(|e| panic!("building a test plugin failed: {e}"))
 }
 
+/// The plugin library `stem` (a carrier descriptor's `plugin_library`, `shipmux_canadapost`)
+/// built from this workspace's crate of that name (`shipmux-canadapost`), once per test
+/// binary — never a stale copy found elsewhere in `target/`.
+pub fn plugin_library(stem: &str) -> PathBuf {
+    static BUILT: Mutex<BTreeMap<String, PathBuf>> = Mutex::new(BTreeMap::new());
+    // Held while cargo runs, so two tests asking at once build once.
+    let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
+    built
+        .entry(stem.to_string())
+        .or_insert_with(|| build(CargoBuild::new(&stem.replace('_', "-"))).library(stem))
+        .clone()
+}
+
 /// `libshipmux_canadapost.so`, built as a plugin.
 pub fn canadapost_plugin() -> PathBuf {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| build(CargoBuild::new("shipmux-canadapost")).library("shipmux_canadapost"))
-        .clone()
+    plugin_library(
+        shipmux_canadapost::DESCRIPTOR
+            .plugin_library
+            .expect("Canada Post ships as a plugin"),
+    )
 }
 
 /// The faulty plugin's examples, one `.so` each (`faulty`, `wrong_abi_major`, …).

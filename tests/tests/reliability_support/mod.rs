@@ -1,7 +1,7 @@
-//! Shared by the reliability tests (`fault_matrix`, `bad_input`): a fleet of the four
-//! carriers — UPS, FedEx and USPS linked in, Canada Post loaded as a plugin `.so` — each on
-//! its own loopback sandbox, driven by `HttpCarrier` with short deadlines so faults show
-//! quickly.
+//! The fault matrix's fleet: every built-in carrier (`shipmux_host::builtins()`; a carrier
+//! that ships as a plugin — Canada Post — loaded from its plugin `.so`), each on its own
+//! loopback sandbox (see `sandbox_support`), driven by `HttpCarrier` with short deadlines so
+//! faults show quickly.
 
 #![allow(dead_code)]
 
@@ -9,67 +9,15 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use rust_decimal::Decimal;
-use serde_json::json;
-use shipmux_core::{
-    Address, Carrier, CarrierInfo, Dimensions, Parcel, Rate, RateRequest, Result, Tracking,
-    TrackingNumber, Weight,
-};
-use shipmux_host::plugin::Plugin;
+use shipmux_core::{Address, Carrier, Dimensions, Parcel, RateRequest, Weight};
 use shipmux_host::{DriverOptions, HttpCarrier, HttpCarrierOptions, HttpDriver, RetryPolicy};
-use shipmux_sandbox::{Sandbox, SandboxOptions};
+use shipmux_sandbox::SandboxOptions;
 
-#[path = "../plugin_support/mod.rs"]
-pub mod plugin_support;
+#[path = "../sandbox_support/mod.rs"]
+pub mod sandbox_support;
 
-/// The four carriers of the matrix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Ups,
-    Fedex,
-    Usps,
-    CanadaPost,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Ups, Kind::Fedex, Kind::Usps, Kind::CanadaPost];
-
-    /// The carrier id.
-    pub fn id(self) -> &'static str {
-        match self {
-            Kind::Ups => "ups",
-            Kind::Fedex => "fedex",
-            Kind::Usps => "usps",
-            Kind::CanadaPost => "canadapost",
-        }
-    }
-
-    /// The path prefix of the rate endpoint (where faults are injected).
-    pub fn rate_path(self) -> &'static str {
-        match self {
-            Kind::Ups => "/api/rating",
-            Kind::Fedex => "/rate/v1/rates/quotes",
-            Kind::Usps => "/shipments/v3/options/search",
-            Kind::CanadaPost => "/rs/ship/price",
-        }
-    }
-
-    /// Whether the carrier authenticates with OAuth tokens (Canada Post uses Basic auth).
-    pub fn uses_tokens(self) -> bool {
-        self != Kind::CanadaPost
-    }
-
-    async fn start_sandbox(self, options: SandboxOptions) -> Sandbox {
-        let started = match self {
-            Kind::Ups => shipmux_ups::sandbox::start(options).await,
-            Kind::Fedex => shipmux_fedex::sandbox::start(options).await,
-            Kind::Usps => shipmux_usps::sandbox::start(options).await,
-            Kind::CanadaPost => shipmux_canadapost::sandbox::start(options).await,
-        };
-        started.unwrap_or_else(|e| panic!("{} sandbox: {e}", self.id()))
-    }
-}
+pub use sandbox_support::{Fleet, Member};
 
 /// Body cap of the fleet's driver (carrier answers here are a few KB); the sandboxes'
 /// oversized bodies are 4 times larger.
@@ -93,88 +41,33 @@ pub enum Retries {
     Off,
 }
 
-/// A running carrier and its sandbox.
-pub struct Member {
-    pub kind: Kind,
-    pub sandbox: Sandbox,
-    pub carrier: Arc<dyn Carrier>,
-}
-
-impl Member {
-    /// Requests the rate endpoint has received.
-    pub fn rate_calls(&self) -> u64 {
-        let fragment = match self.kind {
-            Kind::Ups => "/rating/",
-            Kind::Fedex => "/rate/",
-            Kind::Usps => "/options/",
-            Kind::CanadaPost => "/rs/ship/price",
-        };
-        self.sandbox.stats().requests_matching(fragment)
-    }
-
-    /// Requests the token endpoint has received.
-    pub fn token_calls(&self) -> u64 {
-        self.sandbox.stats().requests_matching("token")
-    }
-
-    /// Every request the sandbox has received.
-    pub fn all_calls(&self) -> u64 {
-        self.sandbox.stats().total
-    }
-}
-
-/// Four carriers on four sandboxes sharing one driver.
-pub struct Fleet {
-    pub members: Vec<Member>,
-}
-
-impl Fleet {
-    /// Starts the four sandboxes and carriers.
-    pub async fn start(retries: Retries) -> Fleet {
-        let driver = HttpDriver::with_options(DriverOptions {
-            max_body_bytes: MAX_BODY,
-            connect_timeout: Duration::from_secs(2),
-            ..DriverOptions::default()
-        })
-        .expect("driver");
-        let mut members = Vec::new();
-        for kind in Kind::ALL {
-            let sandbox = kind
-                .start_sandbox(
-                    SandboxOptions::default()
-                        .with_oversized_bytes(4 * MAX_BODY)
-                        .with_drip_interval(Duration::from_millis(50)),
-                )
-                .await;
-            let carrier = carrier(kind, &sandbox, &driver, retries);
-            members.push(Member {
-                kind,
-                sandbox,
-                carrier,
-            });
-        }
-        Fleet { members }
-    }
-
-    /// The member of `kind`.
-    pub fn member(&self, kind: Kind) -> &Member {
-        self.members
-            .iter()
-            .find(|m| m.kind == kind)
-            .expect("every kind is in the fleet")
-    }
-
-    /// The carriers, for a fan-out.
-    pub fn carriers(&self) -> Vec<Arc<dyn Carrier>> {
-        self.members.iter().map(|m| m.carrier.clone()).collect()
-    }
-
-    /// Stops every sandbox.
-    pub async fn shutdown(self) {
-        for m in self.members {
-            m.sandbox.shutdown().await;
-        }
-    }
+/// Every built-in on its own sandbox, sharing one driver, set up to quote [`us_request`]: a
+/// carrier that cannot ship from the US (Canada Post) ships from a warehouse in its own
+/// country, so every carrier is asked in every fan-out.
+pub async fn fleet(retries: Retries) -> Fleet {
+    let driver = HttpDriver::with_options(DriverOptions {
+        max_body_bytes: MAX_BODY,
+        connect_timeout: Duration::from_secs(2),
+        ..DriverOptions::default()
+    })
+    .expect("driver");
+    let request = us_request();
+    Fleet::start(
+        |_| {
+            SandboxOptions::default()
+                .with_oversized_bytes(4 * MAX_BODY)
+                .with_drip_interval(Duration::from_millis(50))
+        },
+        |builtin, protocol| {
+            let carrier: Arc<dyn Carrier> = Arc::new(HttpCarrier::from_arc_with_options(
+                protocol,
+                driver.clone(),
+                options(retries),
+            ));
+            sandbox_support::serving(builtin, carrier, &request)
+        },
+    )
+    .await
 }
 
 fn options(retries: Retries) -> HttpCarrierOptions {
@@ -194,97 +87,20 @@ fn options(retries: Retries) -> HttpCarrierOptions {
     }
 }
 
-fn carrier(
-    kind: Kind,
-    sandbox: &Sandbox,
-    driver: &HttpDriver,
-    retries: Retries,
-) -> Arc<dyn Carrier> {
-    let url = sandbox.base_url();
-    let driver = driver.clone();
-    let options = options(retries);
-    match kind {
-        Kind::Ups => {
-            let p = shipmux_ups::Ups::builder()
-                .client_id("matrix")
-                .client_secret("matrix-secret")
-                .base_url(&url)
-                .build()
-                .expect("UPS config");
-            Arc::new(HttpCarrier::with_options(p, driver, options))
-        }
-        Kind::Fedex => {
-            let p = shipmux_fedex::Fedex::builder()
-                .client_id("l7xx-matrix")
-                .client_secret("matrix-secret")
-                .account_number("740561073")
-                .base_url(url)
-                .build()
-                .expect("FedEx config");
-            Arc::new(HttpCarrier::with_options(p, driver, options))
-        }
-        Kind::Usps => {
-            let p = shipmux_usps::Usps::builder()
-                .client_id("matrix")
-                .client_secret("matrix-secret")
-                .base_url(url)
-                .build()
-                .expect("USPS config");
-            Arc::new(HttpCarrier::with_options(p, driver, options))
-        }
-        Kind::CanadaPost => {
-            let plugin = Plugin::load(plugin_support::canadapost_plugin())
-                .expect("the Canada Post plugin loads");
-            let protocol = plugin
-                .instantiate(
-                    &json!({"username": "matrix", "password": "matrix-pw", "base_url": url}),
-                )
-                .expect("the Canada Post plugin instantiates");
-            let inner = Arc::new(HttpCarrier::from_arc_with_options(
-                Arc::new(protocol),
-                driver,
-                options,
-            ));
-            Arc::new(FromCanada { inner })
-        }
-    }
-}
-
-/// Canada Post ships from Canada only, so in a fan-out of US requests it quotes its own
-/// domestic parcel ([`canadian_request`]); everything else passes through unchanged.
-struct FromCanada {
-    inner: Arc<dyn Carrier>,
-}
-
-#[async_trait]
-impl Carrier for FromCanada {
-    fn info(&self) -> &CarrierInfo {
-        self.inner.info()
-    }
-
-    async fn connect(&self) -> Result<()> {
-        self.inner.connect().await
-    }
-
-    async fn quote(&self, _request: &RateRequest) -> Result<Vec<Rate>> {
-        self.inner.quote(&canadian_request()).await
-    }
-
-    async fn track(&self, number: &TrackingNumber) -> Result<Tracking> {
-        self.inner.track(number).await
-    }
-}
-
-pub fn d(s: &str) -> Decimal {
+fn d(s: &str) -> Decimal {
     Decimal::from_str(s).expect("decimal literal")
 }
 
 /// The fan-out's request: one parcel from Maryland to Georgia.
 pub fn us_request() -> RateRequest {
     RateRequest::new(
-        Address::new("US", "21093").with_region("MD"),
+        // Cities named, so a carrier that needs them (DHL Express) makes no look-up first.
+        Address::new("US", "21093")
+            .with_region("MD")
+            .with_city("Lutherville Timonium"),
         Address::new("US", "30005")
             .with_region("GA")
+            .with_city("Alpharetta")
             .residential(true),
         vec![
             Parcel::new(Weight::lb(d("2.5"))).with_dimensions(Dimensions::inches(
@@ -293,16 +109,6 @@ pub fn us_request() -> RateRequest {
                 d("6"),
             )),
         ],
-    )
-    .expect("valid request")
-}
-
-/// Canada Post's request: Ottawa to Montreal.
-pub fn canadian_request() -> RateRequest {
-    RateRequest::new(
-        Address::new("CA", "K1G3H7"),
-        Address::new("CA", "H4T1Z6"),
-        vec![Parcel::new(Weight::kg(d("2")))],
     )
     .expect("valid request")
 }

@@ -5,7 +5,7 @@
 //!
 //! - Basic auth: any non-empty key pair, or only the pair in
 //!   [`SandboxOptions::credentials`](shipmux_sandbox::SandboxOptions); else 401 + `E002`.
-//! - Exact media types: a wrong `Accept` is 406, a wrong `Content-Type` 415 (CONTRACT.md §7).
+//! - Exact media types: a wrong `Accept` is 406, a wrong `Content-Type` 415, as at Canada Post.
 //! - Schema checks on `<mailing-scenario>` answer 400 + `Server` (as Canada Post does for
 //!   XSD violations); business rules answer 400 + their code (9111, 9113, 9114).
 //! - Tracking: 16-digit PINs must pass the mod-10 check digit, and the all-zero PIN is

@@ -1,4 +1,4 @@
-//! Rate quotes: `POST /rate/v1/rates/quotes` (CONTRACTS.md §2.3), read per NORMALIZATION.md §2.
+//! Rate quotes: `POST /rate/v1/rates/quotes`, read as docs/carriers/fedex.md says.
 
 mod reply;
 mod request_body;
@@ -14,7 +14,8 @@ use self::request_body as wire;
 use crate::codes;
 use crate::config::FedexConfig;
 use crate::error::{self, Call};
-use crate::json::{Dec, date_part, text, weight};
+use shipmux_core::raw::json::{self, Dec};
+use shipmux_core::raw::time::date_part;
 
 /// The rate path.
 pub const RATE_PATH: &str = "/rate/v1/rates/quotes";
@@ -145,7 +146,7 @@ pub fn parse_rate(response: &HttpResponse) -> Result<Vec<Rate>, Error> {
     if !response.is_success() {
         return Err(error::from_response(Call::Rate, response));
     }
-    let reply: RateReply<'_> = serde_json::from_slice(&response.body)
+    let reply: RateReply<'_> = json::from_body(&response.body)
         .map_err(|e| error::parse(format!("FedEx rate answer is not the expected JSON ({e})")))?;
     let Some(output) = reply.output else {
         return Err(if reply.errors.is_empty() {
@@ -167,23 +168,19 @@ pub fn parse_rate(response: &HttpResponse) -> Result<Vec<Rate>, Error> {
 fn rated_detail<'r, 'a>(
     details: &'r [RatedShipmentDetail<'a>],
 ) -> Option<&'r RatedShipmentDetail<'a>> {
-    let of_type = |t: &str| details.iter().find(|d| d.rate_type.as_deref() == Some(t));
+    let of_type = |t: &str| details.iter().find(|d| d.rate_type.get() == Some(t));
     of_type("ACCOUNT")
         .or_else(|| of_type("LIST"))
         .or_else(|| details.first())
 }
 
 fn currency_of<'r>(detail: &'r RatedShipmentDetail<'_>) -> Option<&'r str> {
-    text_ref(detail.currency.as_deref()).or_else(|| {
+    detail.currency.get().or_else(|| {
         detail
             .shipment_rate_detail
             .as_ref()
-            .and_then(|s| text_ref(s.currency.as_deref()))
+            .and_then(|s| s.currency.get())
     })
-}
-
-fn text_ref(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn total_of(detail: &RatedShipmentDetail<'_>, service: &str) -> Result<Money, Error> {
@@ -198,7 +195,9 @@ fn total_of(detail: &RatedShipmentDetail<'_>, service: &str) -> Result<Money, Er
 }
 
 fn rate_of(reply: &RateReplyDetail<'_>) -> Result<Option<Rate>, Error> {
-    let service = text(reply.service_type.as_deref())
+    let service = reply
+        .service_type
+        .to_owned_text()
         .ok_or_else(|| error::parse("FedEx rateReplyDetails entry has no serviceType"))?;
     let Some(detail) = rated_detail(&reply.rated_shipment_details) else {
         // FedEx lists services it could not rate (servicesNeededOnRateFailure) without
@@ -206,11 +205,11 @@ fn rate_of(reply: &RateReplyDetail<'_>) -> Result<Option<Rate>, Error> {
         return Ok(None);
     };
     let total = total_of(detail, &service)?;
-    let is_account = detail.rate_type.as_deref() == Some("ACCOUNT");
+    let is_account = detail.rate_type.get() == Some("ACCOUNT");
     let list_total = match reply
         .rated_shipment_details
         .iter()
-        .find(|d| d.rate_type.as_deref() == Some("LIST"))
+        .find(|d| d.rate_type.get() == Some("LIST"))
     {
         Some(list) if is_account => {
             let list = total_of(list, &service)?;
@@ -218,7 +217,9 @@ fn rate_of(reply: &RateReplyDetail<'_>) -> Result<Option<Rate>, Error> {
         }
         _ => None,
     };
-    let service_name = text(reply.service_name.as_deref())
+    let service_name = reply
+        .service_name
+        .to_owned_text()
         .or_else(|| codes::service_name(&service).map(str::to_string))
         .unwrap_or_else(|| service.clone());
     let mut rate = Rate::new(error::carrier(), &service, &service_name, total);
@@ -229,27 +230,28 @@ fn rate_of(reply: &RateReplyDetail<'_>) -> Result<Option<Rate>, Error> {
     rate.transit_days = [
         commit
             .and_then(|c| c.transit_days.as_ref())
-            .and_then(|t| t.minimum_transit_time.as_deref()),
-        commit.and_then(|c| c.days_in_transit.as_deref()),
-        operational.and_then(|o| o.transit_time.as_deref()),
+            .and_then(|t| t.minimum_transit_time.get()),
+        commit.and_then(|c| c.days_in_transit.get()),
+        operational.and_then(|o| o.transit_time.get()),
     ]
     .into_iter()
     .flatten()
     .find_map(codes::transit_days);
-    rate.estimated_delivery = date_part(
-        commit
-            .and_then(|c| c.date_detail.as_ref())
-            .and_then(|d| d.day_format.as_deref()),
-    )
-    .or_else(|| date_part(operational.and_then(|o| o.delivery_date.as_deref())));
-    rate.guaranteed = commit
-        .and_then(|c| c.guaranteed_type.as_ref())
-        .is_some_and(|g| g.0);
+    rate.estimated_delivery = commit
+        .and_then(|c| c.date_detail.as_ref())
+        .and_then(|d| d.day_format.get())
+        .and_then(date_part)
+        .or_else(|| {
+            operational
+                .and_then(|o| o.delivery_date.get())
+                .and_then(date_part)
+        });
+    rate.guaranteed = commit.is_some_and(|c| c.guaranteed_type.get().is_some());
     rate.billed_weight = detail
         .shipment_rate_detail
         .as_ref()
         .and_then(|s| s.total_billing_weight.as_ref())
-        .and_then(|w| weight(w.units.as_deref(), w.value));
+        .and_then(|w| weight(w.units.get(), w.value));
     Ok(Some(rate))
 }
 
@@ -267,7 +269,7 @@ fn charges_of(detail: &RatedShipmentDetail<'_>, currency: &Currency) -> Vec<Char
     }
     if let Some(rated) = &detail.shipment_rate_detail {
         for s in &rated.sur_charges {
-            let code = text(s.kind.as_deref());
+            let code = s.kind.to_owned_text();
             let kind = if code.as_deref() == Some("FUEL") {
                 ChargeKind::Fuel
             } else {
@@ -279,7 +281,7 @@ fn charges_of(detail: &RatedShipmentDetail<'_>, currency: &Currency) -> Vec<Char
         }
         for t in &rated.taxes {
             if let Some(amount) = t.amount {
-                charges.push(charge(ChargeKind::Tax, text(t.kind.as_deref()), amount.0));
+                charges.push(charge(ChargeKind::Tax, t.kind.to_owned_text(), amount.0));
             }
         }
     }
@@ -293,4 +295,17 @@ fn charges_of(detail: &RatedShipmentDetail<'_>, currency: &Currency) -> Vec<Char
     }
     charges.retain(|c| !c.amount.amount.is_zero());
     charges
+}
+
+/// Trimmed text, `None` when absent or blank.
+fn text(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// A FedEx weight (`{"units": "LB", "value": 162}`) as ours; unknown units give `None`.
+fn weight(units: Option<&str>, value: Option<Dec>) -> Option<shipmux_core::Weight> {
+    let unit = shipmux_core::WeightUnit::parse(units?)?;
+    Some(shipmux_core::Weight::new(value?.0, unit))
 }

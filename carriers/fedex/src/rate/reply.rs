@@ -1,31 +1,29 @@
 //! FedEx's rate answer (`RatcResponseVO` in FedEx's Rate API schema), mirrored only as far as
-//! NORMALIZATION.md §2 reads it. Text borrows from the body ([`Str`]: owned only when FedEx
-//! escaped something); unknown fields are skipped by the parser; a `null` list reads as
-//! empty; amounts are [`Dec`], the decimal text as written.
-
-use std::fmt;
+//! our rate mapping reads (docs/carriers/fedex.md), with the toolkit's tolerance ([`shipmux_core::raw::json`]):
+//! [`Text`] borrows from the body (owned only when FedEx escaped something), unknown fields
+//! are skipped by the parser, a [`List`] may be `null` or a bare object; amounts are [`Dec`],
+//! the decimal text as written.
 
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use shipmux_core::raw::json::{Dec, List, Text};
 
 use crate::error::ErrorItem;
-use crate::json::{Dec, Str, null_as_default};
 
 /// The whole body: `output` on success, `errors` when FedEx refused (`RatcResponseVO`).
 #[derive(Deserialize)]
 pub(crate) struct RateReply<'a> {
     #[serde(default, borrow)]
     pub output: Option<RateOutput<'a>>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub errors: Vec<ErrorItem>,
+    #[serde(default, borrow)]
+    pub errors: List<ErrorItem<'a>>,
 }
 
 /// `output` (`RateOutputVO`): one reply detail per service.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RateOutput<'a> {
-    #[serde(default, borrow, deserialize_with = "null_as_default")]
-    pub rate_reply_details: Vec<RateReplyDetail<'a>>,
+    #[serde(default, borrow)]
+    pub rate_reply_details: List<RateReplyDetail<'a>>,
 }
 
 /// One service's quote (`RateReplyDetail`).
@@ -33,11 +31,11 @@ pub(crate) struct RateOutput<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RateReplyDetail<'a> {
     #[serde(default, borrow)]
-    pub service_type: Option<Str<'a>>,
+    pub service_type: Text<'a>,
     #[serde(default, borrow)]
-    pub service_name: Option<Str<'a>>,
-    #[serde(default, borrow, deserialize_with = "null_as_default")]
-    pub rated_shipment_details: Vec<RatedShipmentDetail<'a>>,
+    pub service_name: Text<'a>,
+    #[serde(default, borrow)]
+    pub rated_shipment_details: List<RatedShipmentDetail<'a>>,
     #[serde(default, borrow)]
     pub commit: Option<Commit<'a>>,
     #[serde(default, borrow)]
@@ -49,7 +47,7 @@ pub(crate) struct RateReplyDetail<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RatedShipmentDetail<'a> {
     #[serde(default, borrow)]
-    pub rate_type: Option<Str<'a>>,
+    pub rate_type: Text<'a>,
     #[serde(default)]
     pub total_net_charge: Option<Dec>,
     #[serde(default)]
@@ -57,7 +55,7 @@ pub(crate) struct RatedShipmentDetail<'a> {
     #[serde(default)]
     pub total_discounts: Option<Dec>,
     #[serde(default, borrow)]
-    pub currency: Option<Str<'a>>,
+    pub currency: Text<'a>,
     #[serde(default, borrow)]
     pub shipment_rate_detail: Option<ShipmentRateDetail<'a>>,
 }
@@ -67,11 +65,11 @@ pub(crate) struct RatedShipmentDetail<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ShipmentRateDetail<'a> {
     #[serde(default, borrow)]
-    pub currency: Option<Str<'a>>,
-    #[serde(default, borrow, deserialize_with = "null_as_default")]
-    pub sur_charges: Vec<ChargeItem<'a>>,
-    #[serde(default, borrow, deserialize_with = "null_as_default")]
-    pub taxes: Vec<ChargeItem<'a>>,
+    pub currency: Text<'a>,
+    #[serde(default, borrow)]
+    pub sur_charges: List<ChargeItem<'a>>,
+    #[serde(default, borrow)]
+    pub taxes: List<ChargeItem<'a>>,
     #[serde(default, borrow)]
     pub total_billing_weight: Option<WeightVo<'a>>,
 }
@@ -80,7 +78,7 @@ pub(crate) struct ShipmentRateDetail<'a> {
 #[derive(Deserialize)]
 pub(crate) struct ChargeItem<'a> {
     #[serde(default, borrow, rename = "type")]
-    pub kind: Option<Str<'a>>,
+    pub kind: Text<'a>,
     #[serde(default)]
     pub amount: Option<Dec>,
 }
@@ -89,7 +87,7 @@ pub(crate) struct ChargeItem<'a> {
 #[derive(Deserialize)]
 pub(crate) struct WeightVo<'a> {
     #[serde(default, borrow)]
-    pub units: Option<Str<'a>>,
+    pub units: Text<'a>,
     #[serde(default)]
     pub value: Option<Dec>,
 }
@@ -103,9 +101,10 @@ pub(crate) struct Commit<'a> {
     #[serde(default, borrow)]
     pub transit_days: Option<TransitDays<'a>>,
     #[serde(default, borrow)]
-    pub days_in_transit: Option<Str<'a>>,
-    #[serde(default)]
-    pub guaranteed_type: Option<Guarantee>,
+    pub days_in_transit: Text<'a>,
+    /// A guarantee code such as `GUARANTEED_DELIVERY`; any text names a guarantee.
+    #[serde(default, borrow)]
+    pub guaranteed_type: Text<'a>,
 }
 
 /// `commit.dateDetail`.
@@ -113,7 +112,7 @@ pub(crate) struct Commit<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct DateDetail<'a> {
     #[serde(default, borrow)]
-    pub day_format: Option<Str<'a>>,
+    pub day_format: Text<'a>,
 }
 
 /// `commit.transitDays`.
@@ -121,7 +120,7 @@ pub(crate) struct DateDetail<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TransitDays<'a> {
     #[serde(default, borrow)]
-    pub minimum_transit_time: Option<Str<'a>>,
+    pub minimum_transit_time: Text<'a>,
 }
 
 /// `operationalDetail` (`OperationalDetail`): the fallback for delivery date and transit.
@@ -129,63 +128,7 @@ pub(crate) struct TransitDays<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct OperationalDetail<'a> {
     #[serde(default, borrow)]
-    pub delivery_date: Option<Str<'a>>,
+    pub delivery_date: Text<'a>,
     #[serde(default, borrow)]
-    pub transit_time: Option<Str<'a>>,
-}
-
-/// Whether a non-null `commit.guaranteedType` names a guarantee: any value but blank text
-/// does (FedEx writes a code such as `GUARANTEED_DELIVERY`; a null reads as absent).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Guarantee(pub bool);
-
-impl<'de> Deserialize<'de> for Guarantee {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(GuaranteeVisitor).map(Guarantee)
-    }
-}
-
-struct GuaranteeVisitor;
-
-impl<'de> Visitor<'de> for GuaranteeVisitor {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<bool, E> {
-        Ok(!s.trim().is_empty())
-    }
-
-    fn visit_unit<E>(self) -> Result<bool, E> {
-        Ok(false)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-        Ok(true)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-        Ok(true)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-        Ok(true)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-        Ok(true)
-    }
-
-    /// An object — or, with `arbitrary_precision`, a number token — is a value.
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(true)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(true)
-    }
+    pub transit_time: Text<'a>,
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::json::Dec;
+use shipmux_core::raw::json::Dec;
 
 /// The whole body (`Full_Schema_Quote_Rate`).
 #[derive(Serialize)]

@@ -1,4 +1,4 @@
-//! FedEx's published limits, enforced on tokio's clock (CONTRACTS.md §2.6): a fixed window
+//! FedEx's published limits, enforced on tokio's clock: a fixed window
 //! of API transactions per project, and the OAuth endpoint's per-IP thresholds, whose breach
 //! blocks the IP with 403s for ten minutes. The sandbox kit has neither, so they live here.
 

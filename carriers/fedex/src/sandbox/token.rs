@@ -1,4 +1,4 @@
-//! `POST /oauth/token`: FedEx's form-encoded client-credentials grant (CONTRACTS.md §2.2).
+//! `POST /oauth/token`: FedEx's form-encoded client-credentials grant.
 
 use std::sync::Arc;
 

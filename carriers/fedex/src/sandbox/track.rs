@@ -1,6 +1,6 @@
 //! `POST /track/v1/trackingnumbers`: up to 30 numbers per request, each answered from the
 //! kit's deterministic tracking story, or with FedEx's per-number NOTFOUND error inside the
-//! 200 (CONTRACTS.md §2.5).
+//! 200, as FedEx answers an unknown number.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
@@ -15,7 +15,7 @@ use super::reply::{self, FedexError};
 use crate::track::MAX_BATCH;
 
 /// Does the sandbox know `number`? FedEx Express numbers (12 digits) and Ground numbers (15)
-/// must carry a valid check digit (CONTRACTS.md §4); 20-, 22- and 34-digit numbers are taken
+/// must carry a valid check digit (computed below); 20-, 22- and 34-digit numbers are taken
 /// as they are. Anything else is "not found", as at FedEx.
 pub fn is_known(number: &str) -> bool {
     let digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();

@@ -1,5 +1,5 @@
 //! UPS Rating v2409: our [`RateRequest`] → `POST /api/rating/v2409/{Rate|Shop}timeintransit`,
-//! and the `RateResponse` → [`Rate`]s, as NORMALIZATION.md §1 says.
+//! and the `RateResponse` → [`Rate`]s, as docs/carriers/ups.md says.
 
 use rust_decimal::Decimal;
 use shipmux_core::{
@@ -10,8 +10,8 @@ use shipmux_core::{
 use crate::codes;
 use crate::config::{RATING_VERSION, UpsConfig};
 use crate::error;
-use crate::json::yyyymmdd;
-use crate::tolerant::List;
+use shipmux_core::raw::json::{self, List};
+use shipmux_core::raw::time::{ymd, yyyymmdd};
 
 mod request_body;
 mod response_body;
@@ -252,24 +252,9 @@ pub fn parse_rate(response: &HttpResponse) -> Result<Vec<Rate>, Error> {
         .collect()
 }
 
-/// The typed answer, refusing exactly the bodies a `serde_json::Value` refuses: the typed
-/// read skips unread parts without decoding their strings, so bodies that are not UTF-8 or
-/// hold escapes (rare in UPS answers) are also checked by a full `Value` parse.
+/// The typed answer, refusing exactly the bodies a `serde_json::Value` refuses.
 fn read_answer(body: &[u8]) -> Result<RateAnswer<'_>, serde_json::Error> {
-    let value_error = || serde_json::from_slice::<serde_json::Value>(body).err();
-    let Ok(text) = std::str::from_utf8(body) else {
-        return Err(
-            value_error().unwrap_or_else(|| serde::de::Error::custom("the body is not UTF-8"))
-        );
-    };
-    let answer =
-        serde_json::from_str::<RateAnswer>(text).map_err(|e| value_error().unwrap_or(e))?;
-    if text.as_bytes().contains(&b'\\')
-        && let Some(e) = value_error()
-    {
-        return Err(e);
-    }
-    Ok(answer)
+    json::from_body(body)
 }
 
 /// One `RatedShipment` → one [`Rate`].
@@ -338,14 +323,12 @@ fn rated_shipment(s: &RatedShipment<'_>) -> Result<Rate, Error> {
         .or_else(|| guaranteed_delivery.and_then(|g| g.business_days_in_transit.get()))
         .and_then(|d| d.parse::<u32>().ok());
     let estimated_delivery = arrival
-        .and_then(|a| yyyymmdd(a.arrival.as_ref().and_then(|d| d.date.get())))
+        .and_then(|a| a.arrival.as_ref().and_then(|d| d.date.get()))
+        .and_then(yyyymmdd)
         .or_else(|| {
             guaranteed_delivery
                 .and_then(|g| g.scheduled_delivery_date.get())
-                .and_then(|d| {
-                    yyyymmdd(Some(d))
-                        .or_else(|| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                })
+                .and_then(|d| yyyymmdd(d).or_else(|| ymd(d)))
         });
     let guaranteed = guaranteed_delivery
         .is_some_and(|g| g.business_days_in_transit.get().is_some())

@@ -1,12 +1,13 @@
 //! The parts of a UPS Rating `RateResponse` (v2409 schema, and the bare-object shapes of
-//! older versions) that NORMALIZATION.md §1 reads, as borrowing typed structs. Everything
-//! else in the answer is skipped unread. Tolerance is [`crate::tolerant`]'s: a missing, `null`
-//! or odd-typed field reads exactly as `json.rs` would read it from a `Value`.
+//! older versions) that our rate mapping reads (docs/carriers/ups.md), as borrowing typed structs. Everything
+//! else in the answer is skipped unread, with the toolkit's tolerance
+//! ([`shipmux_core::raw::json`]): a missing, `null` or odd-typed field reads as absent.
 
 use serde::de::IgnoredAny;
 use shipmux_core::{Currency, Error, Money};
 
-use crate::tolerant::{List, Text, tolerant_object};
+use shipmux_core::raw::json::{List, Text};
+use shipmux_core::tolerant_object;
 
 tolerant_object! {
     /// The whole answer: a `RateResponse`, or UPS's error shape (`response.errors`).
@@ -163,7 +164,7 @@ impl Amount<'_> {
     }
 }
 
-/// The money of an optional container, as `json::money` reads it.
+/// The money of an optional container.
 pub(crate) fn money(container: Option<&Amount<'_>>, what: &str) -> Result<Option<Money>, Error> {
     match container {
         Some(c) => c.money(what),

@@ -1,11 +1,16 @@
-//! `POST /security/v1/oauth/token`, as UPS answers it.
+//! `POST /security/v1/oauth/token`, as UPS's OAuth Client Credentials API describes it:
+//! HTTP Basic with the client id and secret, a form body whose one required field is
+//! `grant_type=client_credentials`, and an optional `x-merchant-id` header (accepted, not
+//! checked). The media type is read case-insensitively with any parameter (`; charset=…`),
+//! and form values are percent-decoded. Refused: another body type, no or another (or a
+//! repeated) `grant_type` (400 `10400`); no Basic credentials or wrong ones (401 `10401`).
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use shipmux_sandbox::{TokenStore, basic_credentials};
+use shipmux_sandbox::{TokenStore, basic_credentials, form_fields, media_type};
 
 use super::ups_error;
 
@@ -17,12 +22,14 @@ pub(crate) async fn token(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let form_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let grant = form_value(&body, "grant_type");
-    if !form_type || grant.as_deref() != Some("client_credentials") {
+    let form_type = media_type(&headers).as_deref() == Some("application/x-www-form-urlencoded");
+    let fields = form_fields(&body).unwrap_or_default();
+    let grants: Vec<&str> = fields
+        .iter()
+        .filter(|(k, _)| k == "grant_type")
+        .map(|(_, v)| v.trim())
+        .collect();
+    if !form_type || grants != ["client_credentials"] {
         return ups_error(
             StatusCode::BAD_REQUEST,
             "10400",
@@ -46,13 +53,4 @@ pub(crate) async fn token(
         .into_response(),
         Err(_) => ups_error(StatusCode::UNAUTHORIZED, "10401", "ClientId is Invalid"),
     }
-}
-
-/// The value of `key` in an `application/x-www-form-urlencoded` body.
-fn form_value(body: &[u8], key: &str) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    text.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k.trim() == key).then(|| v.trim().replace('+', " "))
-    })
 }

@@ -4,6 +4,9 @@
 //! multi-status), deterministic prices from the kit's model.
 //!
 //! Sandbox conventions worth knowing in tests:
+//! - Tokens: JSON or form bodies, credentials in the body or as Basic; the app is entitled to
+//!   [`ENTITLED_SCOPES`], a token carries the requested ones it is entitled to (all of them
+//!   when `scope` is absent), and other scopes are left out rather than refused.
 //! - Shipping Options can be switched off ([`ShippingOptionsAccess`]) to answer 403 or 404,
 //!   as for an account without it, so the adapter's fallback to the prices APIs runs.
 //! - Tracking numbers ending in `0000` are unknown (code `150002`); any other number has a
@@ -30,6 +33,7 @@ use axum::http::StatusCode;
 use shipmux_sandbox::{Sandbox, SandboxOptions};
 
 pub use model::{MAX_WEIGHT_LB, UNKNOWN_TRACKING_SUFFIX};
+pub use oauth::ENTITLED_SCOPES;
 
 /// How the simulated account sees the Shipping Options API.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use shipmux_core::checkout::Checkout;
-use shipmux_core::{Address, CarrierId, Parcel, RateRequest, Weight, WeightUnit};
+use shipmux_core::{Address, WeightUnit};
 use shipmux_host::{CacheOptions, HostOptions, HttpCarrierOptions, HttpDriver};
 
 use super::args::SimulationArgs;
@@ -79,22 +79,24 @@ pub async fn run(_args: DemoArgs) -> Result<ExitCode, CliError> {
         ))?;
     }
 
-    let canadapost = CarrierId::from_static("canadapost");
-    if let Some(plugin) = fleet.carriers.iter().find(|c| c.id == canadapost) {
-        // Canada Post ships from Canada only, so the plugin gets a Canadian parcel of its own.
-        let request = RateRequest::new(
-            Address::new("CA", "K1A 0B1").with_city("Ottawa"),
-            Address::new("CA", "M5V 3L9").with_city("Toronto"),
-            vec![Parcel::new(Weight::kg(1.into()))],
-        )?;
+    // Carriers loaded from a plugin library: each quotes its own sample shipment, since one
+    // may ship only from its own country (Canada Post ships from Canada only).
+    for plugin in fleet.carriers.iter().filter(|c| c.origin != "built-in") {
+        let Some(builtin) = shipmux_host::builtin(plugin.id.as_str()) else {
+            continue;
+        };
+        let request = (builtin.carrier.sample_request)();
         print_text(&format!(
-            "== Canada Post plugin ({}): 1 kg, Ottawa → Toronto\n\n",
-            plugin.origin
+            "== {} plugin ({}): {} → {}\n\n",
+            builtin.carrier.name,
+            plugin.origin,
+            place(&request.origin),
+            place(&request.destination),
         ))?;
         match plugin.carrier.quote(&request).await {
             Ok(rates) => {
                 let rates: Vec<_> = rates.iter().collect();
-                print_text(&super::quote::render(&rates, &[]))?;
+                print_text(&super::quote::render(&rates, &[], &[], false))?;
             }
             Err(e) => print_text(&format!("error: {e}\n"))?,
         }

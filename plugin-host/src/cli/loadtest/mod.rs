@@ -18,14 +18,14 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use shipmux_core::CarrierId;
+use shipmux_host::sandbox_fleet::sandbox_protocol;
 use shipmux_host::{
-    CacheOptions, DriverOptions, Host, HostOptions, HttpCarrierOptions, HttpDriver,
+    CacheOptions, DriverOptions, Host, HostOptions, HttpCarrier, HttpCarrierOptions, HttpDriver,
 };
 use shipmux_sandbox::Stats;
 
 use super::args::{CarrierRateLimit, CarrierUrl, SimulationArgs, sandbox_carrier};
 use super::error::CliError;
-use super::fleet::sandbox_carrier as carrier_at;
 use super::output::print_text;
 use super::sandboxes::{self, RunningSandbox};
 use super::setup::host_over;
@@ -65,9 +65,9 @@ pub struct LoadtestArgs {
     #[arg(long, value_name = "K", default_value_t = 100,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub distinct: u32,
-    /// Carriers whose real-time methods the zone offers.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = sandbox_carrier,
-          default_value = "ups,fedex,usps")]
+    /// Carriers whose real-time methods the zone offers (default: every built-in that ships
+    /// from the US).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = sandbox_carrier)]
     pub carriers: Vec<CarrierId>,
     #[command(flatten)]
     pub sim: SimulationArgs,
@@ -99,11 +99,11 @@ pub struct LoadtestArgs {
 pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
     let mut carriers = args.carriers.clone();
     carriers.dedup();
-    if carriers.iter().any(|c| c.as_str() == "canadapost") {
-        return Err(CliError::usage(
-            "canadapost cannot be load-tested here: it ships from Canada only and the load \
-             test's checkouts ship from the US (use ups, fedex, usps)",
-        ));
+    if carriers.is_empty() {
+        carriers = workload::default_carriers();
+    }
+    if let Some(refusal) = carriers.iter().find_map(workload::refusal) {
+        return Err(CliError::usage(refusal));
     }
     let targets: BTreeMap<CarrierId, String> = args
         .target
@@ -218,9 +218,15 @@ fn build_host(
                 .map(|l| l.limit),
             ..HttpCarrierOptions::default()
         };
-        let carrier = carrier_at(id, url, &driver, options)?
-            .ok_or_else(|| CliError::failed(format!("{id}: cannot build the carrier")))?;
-        built.push(carrier.carrier);
+        let builtin = shipmux_host::builtin(id.as_str())
+            .ok_or_else(|| CliError::usage(format!("`{id}` is not a built-in carrier")))?;
+        let mut notes = Vec::new();
+        let (protocol, _origin) = sandbox_protocol(builtin, url, true, &mut notes)?;
+        for note in notes {
+            eprintln!("{note}");
+        }
+        let carrier = HttpCarrier::from_arc_with_options(protocol, driver.clone(), options);
+        built.push(Arc::new(carrier) as Arc<dyn shipmux_core::Carrier>);
     }
     let cache = match args.cache {
         Switch::On => CacheOptions {

@@ -11,6 +11,36 @@ use shipmux_core::{Address, CarrierId, Currency, Error, Weight};
 /// US five-digit postcodes used for destinations (10000..99999).
 const POSTCODES: u64 = 90_000;
 
+/// Where every load-test checkout ships from.
+fn origin() -> Address {
+    Address::new("US", "90210").with_region("CA")
+}
+
+/// Why `carrier` cannot quote the load test's checkouts, or `None` when it can.
+pub fn refusal(carrier: &CarrierId) -> Option<String> {
+    let builtin = shipmux_host::builtin(carrier.as_str())?;
+    let sample = checkout(0).ok()?;
+    let request = shipmux_core::RateRequest {
+        origin: sample.origin.clone(),
+        destination: sample.consignments[0].address.clone(),
+        parcels: Vec::new(),
+        services: None,
+        ship_date: None,
+    };
+    builtin.carrier.reach.refusal(&request).map(|why| {
+        format!("{carrier} cannot be load-tested here: it {why}, and the load test's checkouts ship from {} to {}", request.origin.country, request.destination.country)
+    })
+}
+
+/// The built-in carriers that can quote the load test's checkouts, in order.
+pub fn default_carriers() -> Vec<CarrierId> {
+    shipmux_host::builtins()
+        .iter()
+        .map(|b| b.carrier.carrier_id())
+        .filter(|c| refusal(c).is_none())
+        .collect()
+}
+
 /// A store with one US zone whose methods are a real-time method per carrier.
 pub fn rules(carriers: &[CarrierId]) -> Result<ZoneMatcher, Error> {
     let methods: Vec<_> = carriers
@@ -33,7 +63,7 @@ pub fn checkout(key: u64) -> Result<Checkout, Error> {
     let ounces = 16 + key / POSTCODES;
     let weight = Weight::oz(Decimal::from(ounces));
     Checkout::new(
-        Address::new("US", "90210").with_region("CA"),
+        origin(),
         Currency::usd(),
         vec![LineItem::new("item", 1, Decimal::new(2500, 2), weight)],
         vec![Consignment::new(
