@@ -128,6 +128,51 @@ pub struct TrackingRules {
     pub url_prefix: Option<&'static str>,
 }
 
+/// A field a store fills in to connect its own account of a carrier (BigCommerce's
+/// `connection_options`; `shipmux serve` reads them as `<carrier>_<name>`): a key of the
+/// carrier's config JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConnectionField {
+    /// The config key (`client_id`).
+    pub name: &'static str,
+    /// What a merchant reads beside the box (`Client ID`).
+    pub label: &'static str,
+    /// A password, an API secret: never echoed, logged or shown.
+    pub secret: bool,
+    /// The account cannot be used without it.
+    pub required: bool,
+}
+
+impl ConnectionField {
+    /// A required text field.
+    pub const fn text(name: &'static str, label: &'static str) -> Self {
+        ConnectionField {
+            name,
+            label,
+            secret: false,
+            required: true,
+        }
+    }
+
+    /// A required secret field.
+    pub const fn secret(name: &'static str, label: &'static str) -> Self {
+        ConnectionField {
+            name,
+            label,
+            secret: true,
+            required: true,
+        }
+    }
+
+    /// The same field, optional.
+    pub const fn optional(self) -> Self {
+        ConnectionField {
+            required: false,
+            ..self
+        }
+    }
+}
+
 /// A rate limit: `requests` per `per`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DefaultRateLimit {
@@ -166,6 +211,8 @@ pub struct CarrierDescriptor {
     pub max_parcel_weight: Weight,
     /// Its BigCommerce names.
     pub bigcommerce: BigCommerceNames,
+    /// What a store fills in to use its own account (the credential keys of its config).
+    pub connection: &'static [ConnectionField],
     /// The rate limit its accounts get when the config names none (a published quota).
     pub default_rate_limit: Option<DefaultRateLimit>,
     /// The file stem of the native plugin library the crate also builds (`shipmux_canadapost`

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use shipmux_core::descriptor::{
-    AuthStyle, BigCommerceNames, CarrierDescriptor, Reach, TrackingRules, config_from_json,
+    AuthStyle, BigCommerceNames, CarrierDescriptor, ConnectionField, Reach, TrackingRules,
+    config_from_json,
 };
 use shipmux_core::orders::TrackingFormat;
 use shipmux_core::{Address, CarrierProtocol, Parcel, RateRequest, Result, Weight, WeightUnit};
@@ -39,6 +40,12 @@ pub const DESCRIPTOR: CarrierDescriptor = CarrierDescriptor {
         tracking_slug: Some("canada-post"),
         services: &[],
     },
+    connection: &[
+        ConnectionField::secret("username", "API username"),
+        ConnectionField::secret("password", "API password"),
+        ConnectionField::text("customer_number", "Customer number").optional(),
+        ConnectionField::text("contract_id", "Contract ID").optional(),
+    ],
     default_rate_limit: None,
     plugin_library: Some("shipmux_canadapost"),
 };

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use shipmux_core::checkout::DimWeightRule;
 use shipmux_core::descriptor::{
-    AuthStyle, BigCommerceNames, CarrierDescriptor, Reach, TrackingRules, config_from_json,
+    AuthStyle, BigCommerceNames, CarrierDescriptor, ConnectionField, Reach, TrackingRules,
+    config_from_json,
 };
 use shipmux_core::orders::TrackingFormat;
 use shipmux_core::orders::tracking_number::Verdict;
@@ -76,6 +77,11 @@ pub const DESCRIPTOR: CarrierDescriptor = CarrierDescriptor {
         tracking_slug: Some("dhl"),
         services: &[],
     },
+    connection: &[
+        ConnectionField::secret("username", "API username"),
+        ConnectionField::secret("password", "API password"),
+        ConnectionField::text("account_number", "Account number"),
+    ],
     default_rate_limit: None,
     plugin_library: None,
 };

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use shipmux_core::checkout::DimWeightRule;
 use shipmux_core::descriptor::{
-    AuthStyle, BigCommerceNames, CarrierDescriptor, DefaultRateLimit, Reach, TrackingRules,
-    config_from_json,
+    AuthStyle, BigCommerceNames, CarrierDescriptor, ConnectionField, DefaultRateLimit, Reach,
+    TrackingRules, config_from_json,
 };
 use shipmux_core::orders::TrackingFormat;
 use shipmux_core::{Address, CarrierProtocol, Parcel, RateRequest, Result, Weight, WeightUnit};
@@ -48,6 +48,11 @@ pub const DESCRIPTOR: CarrierDescriptor = CarrierDescriptor {
         tracking_slug: None,
         services: &[],
     },
+    connection: &[
+        ConnectionField::text("client_id", "API key"),
+        ConnectionField::secret("client_secret", "Secret key"),
+        ConnectionField::text("account_number", "Account number"),
+    ],
     default_rate_limit: Some(DefaultRateLimit {
         requests: crate::DEFAULT_RATE_LIMIT.0,
         per: crate::DEFAULT_RATE_LIMIT.1,

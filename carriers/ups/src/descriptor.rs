@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use shipmux_core::checkout::DimWeightRule;
 use shipmux_core::descriptor::{
-    AuthStyle, BigCommerceNames, CarrierDescriptor, Reach, TrackingRules, config_from_json,
+    AuthStyle, BigCommerceNames, CarrierDescriptor, ConnectionField, Reach, TrackingRules,
+    config_from_json,
 };
 use shipmux_core::orders::TrackingFormat;
 use shipmux_core::{Address, CarrierProtocol, Parcel, RateRequest, Result, Weight, WeightUnit};
@@ -63,6 +64,11 @@ pub const DESCRIPTOR: CarrierDescriptor = CarrierDescriptor {
             ("Today_Express_Saver", "86"),
         ],
     },
+    connection: &[
+        ConnectionField::text("client_id", "Client ID"),
+        ConnectionField::secret("client_secret", "Client secret"),
+        ConnectionField::text("account_number", "Account number").optional(),
+    ],
     default_rate_limit: None,
     plugin_library: None,
 };

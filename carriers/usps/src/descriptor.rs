@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use shipmux_core::checkout::DimWeightRule;
 use shipmux_core::descriptor::{
-    AuthStyle, BigCommerceNames, CarrierDescriptor, Reach, TrackingRules, config_from_json,
+    AuthStyle, BigCommerceNames, CarrierDescriptor, ConnectionField, Reach, TrackingRules,
+    config_from_json,
 };
 use shipmux_core::orders::TrackingFormat;
 use shipmux_core::{Address, CarrierProtocol, Parcel, RateRequest, Result, Weight, WeightUnit};
@@ -61,6 +62,10 @@ pub const DESCRIPTOR: CarrierDescriptor = CarrierDescriptor {
             ("MediaMail", "MEDIA_MAIL"),
         ],
     },
+    connection: &[
+        ConnectionField::text("client_id", "Consumer key"),
+        ConnectionField::secret("client_secret", "Consumer secret"),
+    ],
     default_rate_limit: None,
     plugin_library: None,
 };
