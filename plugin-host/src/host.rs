@@ -159,15 +159,26 @@ impl Host {
 
     /// Quotes `request` with every carrier (through the cache) within the quote deadline.
     pub async fn quote(&self, request: &RateRequest) -> Result<FanOutQuote> {
+        self.quote_scoped("", &self.registry.all(), request).await
+    }
+
+    /// Quotes `request` with `carriers` — which need not be registered: a store's own
+    /// accounts, say — through the cache within the quote deadline. `scope` keeps their cache
+    /// entries apart from everyone else's (one scope per account; `""` is the registry's).
+    pub async fn quote_scoped(
+        &self,
+        scope: &str,
+        carriers: &[Arc<dyn Carrier>],
+        request: &RateRequest,
+    ) -> Result<FanOutQuote> {
         request.validate()?;
         let due = Instant::now() + self.options.quote_deadline;
-        let all = self.registry.all();
-        let (carriers, skipped) = crate::fanout::by_route(&all, request);
+        let (carriers, skipped) = crate::fanout::by_route(carriers, request);
         let calls = carriers.into_iter().map(|carrier| async move {
             let id = carrier.info().id.clone();
             let key = self.cache.enabled().then(|| {
                 self.cache
-                    .key_of(id.as_str(), &[""], &Shipment::from(request))
+                    .key_of(id.as_str(), &[scope], &Shipment::from(request))
             });
             let result = self
                 .quote_cached(carrier.clone(), key, request.clone(), due)
@@ -187,6 +198,48 @@ impl Host {
     /// Tracks `number` with carrier `carrier`.
     pub async fn track(&self, carrier: &str, number: &TrackingNumber) -> Result<Tracking> {
         self.registry.require(carrier)?.track(number).await
+    }
+
+    /// Tracks `number` with `carrier`, or — when `None` — with each configured carrier whose
+    /// tracking-number formats it fits, in order, until one knows it. A number no configured
+    /// carrier's format fits is an `invalid_request` saying why; one no candidate knows is the
+    /// last `not_found`.
+    pub async fn track_detected(
+        &self,
+        number: &TrackingNumber,
+        carrier: Option<&CarrierId>,
+    ) -> Result<Tracking> {
+        if let Some(carrier) = carrier {
+            return self.track(carrier.as_str(), number).await;
+        }
+        let detected = shipmux_core::orders::tracking_number::detect(number.as_str());
+        if detected.is_empty() {
+            shipmux_core::orders::tracking_number::detect_one(number.as_str())?;
+            return Err(Error::invalid_request(
+                "number",
+                format!("cannot tell the carrier of `{number}`"),
+            ));
+        }
+        let mut last = None;
+        for id in &detected {
+            let Some(carrier) = self.registry.get(id) else {
+                continue;
+            };
+            match carrier.track(number).await {
+                Err(e) if e.kind == ErrorKind::NotFound => last = Some(e),
+                other => return other,
+            }
+        }
+        Err(last.unwrap_or_else(|| {
+            let names: Vec<&str> = detected.iter().map(CarrierId::as_str).collect();
+            Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "`{number}` looks like a {} number, and no such carrier is configured",
+                    names.join(" or ")
+                ),
+            )
+        }))
     }
 
     /// One carrier's rates for `request` through the cache under `key` (`None` when the cache
