@@ -102,7 +102,7 @@ pub fn default_rate_limit(kind: &str) -> Option<RateLimit> {
     Some(RateLimit::new(limit.requests, limit.per))
 }
 
-fn options(call: &CallSettings, kind: &str) -> HttpCarrierOptions {
+pub(crate) fn options(call: &CallSettings, kind: &str) -> HttpCarrierOptions {
     let mut o = HttpCarrierOptions {
         rate_limit: call.rate_limit.or_else(|| default_rate_limit(kind)),
         ..HttpCarrierOptions::default()

@@ -73,6 +73,9 @@ pub struct Config {
     /// Shipping rules for checkouts.
     #[serde(default)]
     pub rules: Option<RulesSection>,
+    /// `shipmux serve`: keys, limits, BigCommerce stores.
+    #[serde(default)]
+    pub serve: ServeSection,
     /// The folder relative paths are read from (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -95,6 +98,49 @@ impl Default for HostSection {
             stragglers: Stragglers::Cancel,
         }
     }
+}
+
+/// `[serve]`: how `shipmux serve` answers (see `serve::ServeOptions` for the defaults).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSection {
+    /// The environment variable holding the `/v1` API keys, comma-separated.
+    pub api_keys_env: Option<String>,
+    /// The largest request body, in KiB.
+    pub body_limit_kb: Option<usize>,
+    /// Requests worked on at once before shedding with 503.
+    pub max_in_flight: Option<usize>,
+    /// Added to the quote deadline for each request's deadline, in milliseconds.
+    pub deadline_margin_ms: Option<u64>,
+    /// Store accounts idle this long are dropped, in seconds.
+    pub tenant_idle_secs: Option<u64>,
+    /// At most this many store accounts are held.
+    pub max_tenants: Option<u64>,
+    /// `[serve.bigcommerce]`.
+    #[serde(default)]
+    pub bigcommerce: BigCommerceSection,
+}
+
+/// `[serve.bigcommerce]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BigCommerceSection {
+    /// The `ttl` of answers, in seconds.
+    pub ttl_secs: Option<u32>,
+    /// Line items one rate request may carry.
+    pub max_items: Option<usize>,
+    /// Per store id, where its shared secret comes from:
+    /// `stores = { "1001" = { secret_env = "STORE_1001_SECRET" } }`.
+    #[serde(default)]
+    pub stores: BTreeMap<String, StoreSection>,
+}
+
+/// One BigCommerce store.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSection {
+    /// The environment variable holding the store's shared secret.
+    pub secret_env: String,
 }
 
 /// `[cache]`.

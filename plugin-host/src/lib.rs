@@ -41,6 +41,8 @@ pub mod registry;
 pub mod resilience;
 #[cfg(feature = "sandboxes")]
 pub mod sandbox_fleet;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use builtin::{Builtin, builtin, builtins, host_from_config, registry_from_config};
 pub use cache::{CacheOptions, CacheSource, CacheStats, CachedCarrier, QuoteCache};

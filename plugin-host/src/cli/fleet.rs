@@ -1,9 +1,10 @@
 //! The carriers a command talks to when no `--config` is given: every built-in carrier pointed
 //! at its simulator in this process, carriers that also ship as a plugin loaded from it.
 
-use shipmux_core::CarrierId;
+use shipmux_core::{CarrierId, Secret};
 use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet};
 use shipmux_host::{HttpCarrierOptions, HttpDriver};
+use shipmux_sandbox::{SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SandboxOptions};
 
 use super::args::SimulationArgs;
 use super::error::CliError;
@@ -11,16 +12,25 @@ use super::sandboxes::sandbox_options;
 
 /// Starts a simulator for each of `wanted` (every built-in when empty) and builds its carrier
 /// on `driver` with `options(carrier)`. A carrier that also ships as a plugin (Canada Post)
-/// is loaded from its plugin library when it is found, else built in, with a note.
+/// is loaded from its plugin library when it is found, else built in, with a note. Like a real
+/// carrier, each simulator accepts only its own test credentials (a store connecting other
+/// credentials through `serve` is refused).
 pub async fn start_sandbox_fleet(
     wanted: &[CarrierId],
     sim: &SimulationArgs,
     driver: &HttpDriver,
     options: impl Fn(&CarrierId) -> HttpCarrierOptions,
 ) -> Result<SandboxFleet, CliError> {
+    let each = sandbox_options(sim, None);
     let options = FleetOptions {
         carriers: wanted.to_vec(),
-        sandbox: Box::new(sandbox_options(sim, None)),
+        sandbox: Box::new(move |i, carrier| SandboxOptions {
+            credentials: Some((
+                SANDBOX_CLIENT_ID.to_string(),
+                Secret::new(SANDBOX_CLIENT_SECRET),
+            )),
+            ..each(i, carrier)
+        }),
         carrier: Box::new(options),
         prefer_plugins: true,
     };

@@ -15,6 +15,7 @@ mod plugin;
 mod quote;
 mod sandbox;
 mod sandboxes;
+mod serve;
 mod setup;
 mod track;
 
@@ -60,6 +61,8 @@ enum Command {
     Plugin(plugin::PluginCommand),
     /// Load-test checkout quoting through the real host against sandboxes.
     Loadtest(loadtest::LoadtestArgs),
+    /// Serve the host over HTTP: BigCommerce's Shipping Provider API and a JSON API.
+    Serve(serve::ServeArgs),
     /// Create a carrier crate in the common shape (`shipmux new carrier acme`).
     #[command(subcommand)]
     New(new_carrier::NewCommand),
@@ -99,6 +102,7 @@ async fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Decode(a) => decode::run(a),
         Command::Plugin(c) => plugin::run(c),
         Command::Loadtest(a) => loadtest::run(a).await,
+        Command::Serve(a) => serve::run(a).await,
         Command::New(c) => new_carrier::run(c),
     }
 }

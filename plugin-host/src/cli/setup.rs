@@ -23,6 +23,8 @@ pub struct Setup {
     pub host: Host,
     /// The embedded sandboxes, when no config was given.
     pub fleet: Option<SandboxFleet>,
+    /// The driver the host's carriers share.
+    pub driver: HttpDriver,
 }
 
 impl Setup {
@@ -69,7 +71,11 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
                 .cache_options(config.cache_options()?)
                 .options(options)
                 .build();
-            Ok(Setup { host, fleet: None })
+            Ok(Setup {
+                host,
+                fleet: None,
+                driver,
+            })
         }
         None => {
             let fleet =
@@ -92,6 +98,7 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
             Ok(Setup {
                 host,
                 fleet: Some(fleet),
+                driver,
             })
         }
     }

@@ -36,6 +36,11 @@ pub struct HttpCarrierOptions {
     pub limiter: Option<Arc<AccountLimiter>>,
     /// How long before expiry a token is refreshed.
     pub token_refresh_margin: Duration,
+    /// Keeps this carrier's OAuth token apart from other carriers whose protocol gives the
+    /// same token cache key — a store's own account, whose key names its client id but not its
+    /// secret: the scope is a digest of all its credentials, so a store that knows another's
+    /// client id never borrows its token.
+    pub token_scope: Option<String>,
 }
 
 impl Default for HttpCarrierOptions {
@@ -48,6 +53,7 @@ impl Default for HttpCarrierOptions {
             rate_limit: None,
             limiter: None,
             token_refresh_margin: Duration::from_secs(60),
+            token_scope: None,
         }
     }
 }
@@ -113,7 +119,12 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
         let info = protocol.info();
         let auth = protocol.auth();
         let token = match &auth {
-            Auth::OAuth2 { cache_key } => Some(driver.tokens().slot(&info.id, cache_key)),
+            Auth::OAuth2 { cache_key } => Some(match &options.token_scope {
+                Some(scope) => driver
+                    .tokens()
+                    .slot(&info.id, &format!("{cache_key}#{scope}")),
+                None => driver.tokens().slot(&info.id, cache_key),
+            }),
             _ => None,
         };
         let breaker = options.breaker.clone().map(CircuitBreaker::new);

@@ -1,0 +1,49 @@
+//! `GET /healthz` (the process answers) and `GET /readyz` (carriers loaded and their accounts
+//! connected at start-up: tokens fetched, so the first checkouts do not wait for them).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::state::AppState;
+
+/// Always 200 while the process serves.
+pub async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// 200 once every carrier's start-up connection finished and at least one carrier is
+/// configured; 503 before. The body lists each carrier and its connection error, if any (a
+/// carrier that failed to connect is still asked at checkout: it may recover).
+pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Value>) {
+    let loaded = !state.host.registry().is_empty();
+    let done = state.readiness.is_done();
+    let carriers: Vec<Value> = state
+        .readiness
+        .carriers()
+        .await
+        .into_iter()
+        .map(|(id, error)| match error {
+            None => json!({ "carrier": id, "connected": true }),
+            Some(e) => json!({ "carrier": id, "connected": false, "error": e }),
+        })
+        .collect();
+    let ready = loaded && done;
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let why = match (loaded, done) {
+        (false, _) => Some("no carrier is configured"),
+        (true, false) => Some("connecting the carriers' accounts"),
+        _ => None,
+    };
+    (
+        status,
+        Json(json!({ "ready": ready, "reason": why, "carriers": carriers })),
+    )
+}

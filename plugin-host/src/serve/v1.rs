@@ -1,0 +1,128 @@
+//! Our JSON API under `/v1`: the same types as the library and the CLI's `--json`
+//! (docs/design.md lists their JSON).
+//!
+//! - `POST /v1/rates`: a `RateRequest` → `{"rates": [Rate], "errors": [Error], "skipped":
+//!   [{"carrier", "reason"}]}` — every carrier at once, answered at the quote deadline with
+//!   what arrived; a carrier that failed is in `errors`, one that cannot serve the route in
+//!   `skipped`, never silently missing.
+//! - `POST /v1/checkouts/quote`: a `Checkout` → a `CheckoutQuote`.
+//! - `GET /v1/tracking/{number}[?carrier=ID]` → `{"tracking": Tracking}`.
+//! - `GET /v1/carriers` → `{"carriers": [CarrierInfo]}`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
+use shipmux_core::checkout::{Checkout, CheckoutQuote};
+use shipmux_core::{CarrierId, CarrierInfo, Error, Rate, RateRequest, Tracking, TrackingNumber};
+
+use super::problem::{JsonBody, Problem};
+use super::state::AppState;
+use crate::fanout::Skipped;
+
+/// The answer to `POST /v1/rates`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RatesAnswer {
+    /// Every rate that arrived in time, carrier by carrier.
+    pub rates: Vec<Rate>,
+    /// One error per carrier that did not answer with rates.
+    pub errors: Vec<Error>,
+    /// Carriers not asked because they cannot serve the route.
+    pub skipped: Vec<Skipped>,
+}
+
+/// `POST /v1/rates`.
+pub async fn rates(
+    State(state): State<Arc<AppState>>,
+    JsonBody(request): JsonBody<RateRequest>,
+) -> Result<Json<RatesAnswer>, Problem> {
+    let quote = state.host.quote(&request).await?;
+    state.metrics.carrier_errors(quote.errors());
+    Ok(Json(RatesAnswer {
+        rates: quote.rates().cloned().collect(),
+        errors: quote.errors().cloned().collect(),
+        skipped: quote.skipped().cloned().collect(),
+    }))
+}
+
+/// `POST /v1/checkouts/quote`.
+pub async fn checkout_quote(
+    State(state): State<Arc<AppState>>,
+    JsonBody(checkout): JsonBody<Checkout>,
+) -> Result<Json<CheckoutQuote>, Problem> {
+    let quote = state.host.quote_checkout(&checkout).await?;
+    state
+        .metrics
+        .carrier_errors(quote.consignments.iter().flat_map(|c| &c.errors));
+    Ok(Json(quote))
+}
+
+/// The query of `GET /v1/tracking/{number}`.
+#[derive(Debug, Deserialize)]
+pub struct TrackingQuery {
+    /// The carrier; detected from the number when absent.
+    pub carrier: Option<String>,
+}
+
+/// The answer to `GET /v1/tracking/{number}`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TrackingAnswer {
+    /// The shipment's status and events.
+    pub tracking: Tracking,
+}
+
+/// `GET /v1/tracking/{number}`.
+pub async fn tracking(
+    State(state): State<Arc<AppState>>,
+    Path(number): Path<String>,
+    Query(query): Query<TrackingQuery>,
+) -> Result<Json<TrackingAnswer>, Problem> {
+    let number = TrackingNumber::new(&number).map_err(|e| Problem::invalid("number", e.message))?;
+    let carrier = match query.carrier.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(CarrierId::new(c).map_err(|e| Problem::invalid("carrier", e.message))?),
+    };
+    if let Some(c) = &carrier
+        && state.host.registry().get(c).is_none()
+    {
+        return Err(Problem::invalid(
+            "carrier",
+            format!(
+                "`{c}` is not configured here (configured: {})",
+                configured(&state)
+            ),
+        ));
+    }
+    let tracking = state
+        .host
+        .track_detected(&number, carrier.as_ref())
+        .await
+        .inspect_err(|e| state.metrics.carrier_errors([e]))?;
+    Ok(Json(TrackingAnswer { tracking }))
+}
+
+/// The answer to `GET /v1/carriers`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CarriersAnswer {
+    /// Each configured carrier: id, name, services, capabilities.
+    pub carriers: Vec<CarrierInfo>,
+}
+
+/// `GET /v1/carriers`.
+pub async fn carriers(State(state): State<Arc<AppState>>) -> Json<CarriersAnswer> {
+    Json(CarriersAnswer {
+        carriers: state.host.registry().list(),
+    })
+}
+
+fn configured(state: &AppState) -> String {
+    state
+        .host
+        .registry()
+        .ids()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
