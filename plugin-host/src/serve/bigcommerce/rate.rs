@@ -58,7 +58,12 @@ pub async fn rate(
         .collect();
     let carriers = state.tenants.for_store(&offered, connection)?;
 
-    let mut answer = Answer::new(request_id, state.options.bigcommerce.ttl_seconds);
+    // Carriers answer in the order they are configured, whatever order they finish in.
+    let order = carriers
+        .iter()
+        .map(|c| c.carrier.info().id.as_str().to_string())
+        .collect();
+    let mut answer = Answer::new(request_id, state.options.bigcommerce.ttl_seconds, order);
     if items.is_empty() {
         return Ok(Json(answer.finish()));
     }
@@ -203,13 +208,13 @@ struct Answer {
 }
 
 impl Answer {
-    fn new(quote_id: String, ttl: u32) -> Self {
+    fn new(quote_id: String, ttl: u32, order: Vec<String>) -> Self {
         Answer {
             quote_id: clip(&quote_id, 50),
             ttl,
             messages: Vec::new(),
             carriers: BTreeMap::new(),
-            order: Vec::new(),
+            order,
             failed: false,
         }
     }
@@ -268,9 +273,6 @@ impl Answer {
                     duration: d.min(90),
                 }),
             };
-            if !self.carriers.contains_key(carrier) {
-                self.order.push(carrier.to_string());
-            }
             self.carriers
                 .entry(carrier.to_string())
                 .or_default()

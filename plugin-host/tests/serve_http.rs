@@ -1,0 +1,515 @@
+//! `serve` end to end: a real HTTP client against the service over loopback, the service
+//! against every built-in carrier's simulator over loopback.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use shipmux_core::Secret;
+use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet};
+use shipmux_host::serve::{AccountTemplate, Accounts, ServeOptions, Service};
+use shipmux_host::{Host, HostOptions, HttpDriver, Registry, builtin};
+use shipmux_sandbox::{SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SandboxOptions};
+use tokio::sync::oneshot;
+
+/// A running service over a fleet of simulators.
+struct Served {
+    base: String,
+    client: reqwest::Client,
+    fleet: SandboxFleet,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Served {
+    async fn start(options: ServeOptions) -> Served {
+        Served::start_with(options, Duration::ZERO).await
+    }
+
+    /// With every simulator answering after `latency`.
+    async fn start_with(options: ServeOptions, latency: Duration) -> Served {
+        let driver = HttpDriver::new().unwrap();
+        let fleet = SandboxFleet::start(
+            FleetOptions {
+                sandbox: Box::new(move |i, _| SandboxOptions {
+                    credentials: Some((
+                        SANDBOX_CLIENT_ID.to_string(),
+                        Secret::new(SANDBOX_CLIENT_SECRET),
+                    )),
+                    ..SandboxOptions::default()
+                        .with_seed(0x5EED + i as u64)
+                        .with_latency(latency, Duration::ZERO)
+                }),
+                ..FleetOptions::default()
+            },
+            &driver,
+        )
+        .await
+        .unwrap();
+        let mut registry = Registry::new();
+        let mut templates = std::collections::BTreeMap::new();
+        for c in &fleet.carriers {
+            registry.register(c.carrier.clone()).unwrap();
+            let b = builtin(c.id.as_str()).unwrap();
+            templates.insert(
+                c.id.clone(),
+                AccountTemplate {
+                    descriptor: b.carrier,
+                    config: (b.sandbox.config)(&c.base_url),
+                    call: Default::default(),
+                },
+            );
+        }
+        let rules = serde_json::from_value(json!({"zones": [{
+        "id": "us", "name": "United States", "type": "country",
+        "locations": [{"country": "US"}],
+        "methods": [
+            {"id": "flat", "name": "Flat rate", "type": "per_order", "rate": "8.00"},
+            {"id": "ups", "name": "UPS", "type": "real_time", "carrier": "ups"}
+        ]}]}))
+        .unwrap();
+        let host = Host::builder(registry)
+            .rules(rules)
+            .options(HostOptions {
+                quote_deadline: Duration::from_secs(5),
+                ..HostOptions::default()
+            })
+            .build();
+        let service = Service::new(
+            Arc::new(host),
+            options,
+            Some(Accounts {
+                driver: driver.clone(),
+                templates,
+            }),
+        );
+        service.connect_carriers(Duration::from_secs(5)).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = service.router();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+        Served {
+            base,
+            client: reqwest::Client::new(),
+            fleet,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = self.task.await;
+        self.fleet.shutdown().await;
+    }
+}
+
+fn cart(connection: Value) -> Value {
+    json!({
+        "base_options": {
+            "origin": {"street_1": "1 Main St", "zip": "90210", "city": "Beverly Hills",
+                       "state_iso2": "CA", "country_iso2": "US", "address_type": "COMMERCIAL"},
+            "destination": {"zip": "10001", "city": "New York", "state_iso2": "NY",
+                            "country_iso2": "US", "address_type": "residential"},
+            "items": [
+                {"sku": "MUG-1", "variant_id": "11", "product_id": "7", "name": "Mug",
+                 "weight": {"units": "oz", "value": 16},
+                 "length": {"units": "in", "value": 4}, "width": {"units": "in", "value": 4},
+                 "height": {"units": "in", "value": 5},
+                 "discounted_price": {"currency": "USD", "amount": 12.5},
+                 "declared_value": {"currency": "USD", "amount": 12.5},
+                 "quantity": 2},
+                {"sku": "POSTER", "weight": {"units": "g", "value": 300}, "quantity": 1}
+            ],
+            "store_id": "1001",
+            "customer": {"customer_id": 0, "customer_groups": [{"customer_group_id": 0}]},
+            "request_context": {"reference_values": [{"name": "cart_id", "value": "abc"}]}
+        },
+        "zone_options": {},
+        "connection_options": connection
+    })
+}
+
+fn carriers_of(answer: &Value) -> Vec<String> {
+    answer["carrier_quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["carrier_info"]["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn amounts(quotes: &Value) -> Vec<f64> {
+    quotes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["cost"]["amount"].as_f64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn bigcommerce_rate_answers_every_carrier_that_serves_the_route_cheapest_first() {
+    let served = Served::start(ServeOptions::default()).await;
+    let (status, answer) = served.post("/bigcommerce/rate", &cart(json!({}))).await;
+    assert_eq!(status, 200, "{answer}");
+    let carriers = carriers_of(&answer);
+    for c in ["ups", "fedex", "usps", "dhlexpress"] {
+        assert!(carriers.contains(&c.to_string()), "{c} missing: {answer}");
+    }
+    // Canada Post ships only from Canada: said, not silently missing.
+    assert!(!carriers.contains(&"canadapost".to_string()));
+    let messages = answer["messages"].as_array().unwrap();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["type"] == "INFO" && m["text"].as_str().unwrap().contains("Canada Post")),
+        "{answer}"
+    );
+    for c in answer["carrier_quotes"].as_array().unwrap() {
+        let a = amounts(&c["quotes"]);
+        assert!(!a.is_empty());
+        assert!(
+            a.windows(2).all(|w| w[0] <= w[1]),
+            "not cheapest first: {a:?}"
+        );
+        for q in c["quotes"].as_array().unwrap() {
+            assert_eq!(q["cost"]["currency"], "USD");
+            assert!(q["cost"]["amount"].is_number(), "amounts are JSON numbers");
+            let code = q["code"].as_str().unwrap();
+            assert!((1..=50).contains(&code.len()));
+            assert!(q["rate_id"].as_str().unwrap().len() <= 50);
+        }
+    }
+    assert_eq!(answer["ttl"], 300);
+    let quote_id = answer["quote_id"].as_str().unwrap();
+    assert!(!quote_id.is_empty() && quote_id.len() <= 50);
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn zone_options_choose_the_carriers_and_services() {
+    let served = Served::start(ServeOptions::default()).await;
+    let mut body = cart(json!({}));
+    body["zone_options"] =
+        json!({"carriers": ["ups", "usps"], "services": ["ups:03", "usps:USPS_GROUND_ADVANTAGE"]});
+    let (status, answer) = served.post("/bigcommerce/rate", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(carriers_of(&answer), ["ups", "usps"]);
+    for c in answer["carrier_quotes"].as_array().unwrap() {
+        for q in c["quotes"].as_array().unwrap() {
+            assert!(
+                ["03", "USPS_GROUND_ADVANTAGE"].contains(&q["code"].as_str().unwrap()),
+                "{q}"
+            );
+        }
+    }
+    body["zone_options"] = json!({"carriers": "ups, royalmail"});
+    let (status, answer) = served.post("/bigcommerce/rate", &body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("zone_options.carriers")
+    );
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn check_connection_options_connects_each_account_the_store_sent() {
+    let served = Served::start(ServeOptions::default()).await;
+    let check = |options: Value| {
+        let served = &served;
+        async move {
+            let (status, answer) = served
+                .post(
+                    "/bigcommerce/check_connection_options",
+                    &json!({ "connection_options": options }),
+                )
+                .await;
+            assert_eq!(status, 200, "{answer}");
+            answer
+        }
+    };
+    let good = check(
+        json!({"ups_client_id": SANDBOX_CLIENT_ID, "ups_client_secret": SANDBOX_CLIENT_SECRET}),
+    )
+    .await;
+    assert_eq!(good["valid"], true, "{good}");
+    let bad =
+        check(json!({"ups_client_id": SANDBOX_CLIENT_ID, "ups_client_secret": "guess"})).await;
+    assert_eq!(bad["valid"], false, "{bad}");
+    let text = bad["messages"][0]["text"].as_str().unwrap();
+    assert!(text.starts_with("UPS: unauthenticated"), "{text}");
+    assert!(
+        !text.contains("guess"),
+        "the secret is never echoed: {text}"
+    );
+    let incomplete = check(json!({"fedex_client_id": "abc"})).await;
+    assert_eq!(incomplete["valid"], false);
+    assert!(
+        incomplete["messages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("connection_options.fedex_client_secret")
+    );
+    let none = check(json!({})).await;
+    assert_eq!(none["valid"], true, "the service's own accounts: {none}");
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn a_store_never_borrows_another_stores_account() {
+    let served = Served::start(ServeOptions::default()).await;
+    let only_ups = |connection: Value| {
+        let mut body = cart(connection);
+        body["zone_options"] = json!({"carriers": ["ups"]});
+        body
+    };
+    // Store A connects its (valid) UPS account: quotes come back.
+    let a = only_ups(
+        json!({"ups_client_id": SANDBOX_CLIENT_ID, "ups_client_secret": SANDBOX_CLIENT_SECRET}),
+    );
+    let (status, answer) = served.post("/bigcommerce/rate", &a).await;
+    assert_eq!(status, 200);
+    assert_eq!(carriers_of(&answer), ["ups"], "{answer}");
+    // Store B knows A's client id but not its secret: A's token and A's cached quotes stay A's.
+    let b = only_ups(
+        json!({"ups_client_id": SANDBOX_CLIENT_ID, "ups_client_secret": "not-the-secret"}),
+    );
+    let (status, answer) = served.post("/bigcommerce/rate", &b).await;
+    assert_eq!(status, 200);
+    assert!(carriers_of(&answer).is_empty(), "{answer}");
+    let warning = answer["messages"][0]["text"].as_str().unwrap();
+    assert!(
+        warning.contains("UPS") && warning.contains("unauthenticated"),
+        "{warning}"
+    );
+    assert_eq!(
+        answer["ttl"], 5,
+        "an answer missing a carrier is cached briefly"
+    );
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn every_v1_route_answers_with_the_library_types() {
+    let served = Served::start(ServeOptions::default()).await;
+    let (status, answer) = served
+        .post(
+            "/v1/rates",
+            &json!({"origin": {"country": "US", "postal_code": "90210"},
+                    "destination": {"country": "US", "postal_code": "10001"},
+                    "parcels": [{"weight": {"value": "2", "unit": "lb"}}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let rates: Vec<shipmux_core::Rate> = serde_json::from_value(answer["rates"].clone()).unwrap();
+    assert!(rates.iter().any(|r| r.carrier.as_str() == "ups"));
+    assert_eq!(answer["errors"], json!([]));
+    assert_eq!(answer["skipped"][0]["carrier"], "canadapost");
+
+    let checkout = json!({"origin": {"country": "US", "postal_code": "90210"}, "currency": "USD",
+        "line_items": [{"id": "li-1", "quantity": 1, "unit_price": "20.00",
+                        "weight": {"value": "2", "unit": "lb"}}],
+        "consignments": [{"id": "c1", "address": {"country": "US", "postal_code": "10001"},
+                          "line_items": [{"item_id": "li-1", "quantity": 1}]}]});
+    let (status, answer) = served.post("/v1/checkouts/quote", &checkout).await;
+    assert_eq!(status, 200, "{answer}");
+    let quote: shipmux_core::checkout::CheckoutQuote = serde_json::from_value(answer).unwrap();
+    let options = &quote.consignments[0].options;
+    assert!(options.iter().any(|o| o.method == "flat"));
+    assert!(options.iter().any(|o| o.method == "ups"));
+
+    let (status, answer) = served.get("/v1/tracking/1ZA1B2C30312345673").await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["tracking"]["carrier"], "ups");
+    let (status, answer) = served.get("/v1/tracking/not-a-number?carrier=ups").await;
+    assert_eq!(status, 400, "{answer}");
+    let (status, answer) = served
+        .get("/v1/tracking/1ZA1B2C30312345673?carrier=royalmail")
+        .await;
+    assert_eq!(status, 400, "{answer}");
+
+    let (status, answer) = served.get("/v1/carriers").await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = answer["carriers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn v1_wants_a_configured_key_and_health_does_not() {
+    let served = Served::start(ServeOptions {
+        api_keys: vec![Secret::new("k-123456")],
+        ..ServeOptions::default()
+    })
+    .await;
+    let url = format!("{}/v1/carriers", served.base);
+    let none = served.client.get(&url).send().await.unwrap();
+    assert_eq!(none.status(), 401);
+    assert_eq!(none.headers()["www-authenticate"], "Bearer");
+    let wrong = served
+        .client
+        .get(&url)
+        .bearer_auth("k-12345")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let right = served
+        .client
+        .get(&url)
+        .bearer_auth("k-123456")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), 200);
+    assert_eq!(served.get("/healthz").await.0, 200);
+    assert_eq!(served.get("/readyz").await.0, 200);
+    let metrics = served
+        .client
+        .get(format!("{}/metrics", served.base))
+        .send()
+        .await
+        .unwrap();
+    let text = metrics.text().await.unwrap();
+    assert!(
+        text.contains(r#"shipmux_http_requests_total{route="/v1/carriers",status="401"} 2"#),
+        "{text}"
+    );
+    assert!(text.contains("shipmux_cache_hits_total"), "{text}");
+    assert!(!text.contains("k-123456"), "keys never reach metrics");
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn bigcommerce_requests_carry_their_stores_secret_when_stores_are_configured() {
+    let mut options = ServeOptions::default();
+    options
+        .bigcommerce
+        .store_secrets
+        .insert("1001".into(), Secret::new("store-secret"));
+    let served = Served::start(options).await;
+    let (status, answer) = served.post("/bigcommerce/rate", &cart(json!({}))).await;
+    assert_eq!(status, 401, "{answer}");
+    let (status, _) = served
+        .post(
+            "/bigcommerce/rate",
+            &cart(json!({"shipmux_secret": "wrong"})),
+        )
+        .await;
+    assert_eq!(status, 401);
+    let (status, answer) = served
+        .post(
+            "/bigcommerce/rate",
+            &cart(json!({"shipmux_secret": "store-secret"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn a_request_over_the_limit_in_flight_is_shed_with_retry_after() {
+    let served = Served::start_with(
+        ServeOptions {
+            max_in_flight: 1,
+            ..ServeOptions::default()
+        },
+        Duration::from_millis(400),
+    )
+    .await;
+    let body = json!({"origin": {"country": "US", "postal_code": "90210"},
+                      "destination": {"country": "US", "postal_code": "10001"},
+                      "parcels": [{"weight": {"value": "3", "unit": "lb"}}]});
+    let first = {
+        let client = served.client.clone();
+        let url = format!("{}/v1/rates", served.base);
+        let body = body.clone();
+        tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap().status() })
+    };
+    // The first request is in flight once a simulator has it.
+    let ups = served.fleet.sandbox("ups").unwrap();
+    while ups.rate_calls() == 0 {
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let second = served
+        .client
+        .post(format!("{}/v1/rates", served.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 503);
+    assert_eq!(second.headers()["retry-after"], "1");
+    assert_eq!(first.await.unwrap(), 200);
+    served.stop().await;
+}
+
+#[tokio::test]
+async fn stopping_lets_the_requests_in_flight_finish() {
+    let served = Served::start_with(ServeOptions::default(), Duration::from_millis(300)).await;
+    let body = json!({"origin": {"country": "US", "postal_code": "90210"},
+                      "destination": {"country": "US", "postal_code": "10001"},
+                      "parcels": [{"weight": {"value": "4", "unit": "lb"}}]});
+    let in_flight = {
+        let client = served.client.clone();
+        let url = format!("{}/v1/rates", served.base);
+        tokio::spawn(async move {
+            let r = client.post(url).json(&body).send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        })
+    };
+    let ups = served.fleet.sandbox("ups").unwrap();
+    while ups.rate_calls() == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let base = served.base.clone();
+    served.stop().await;
+    let (status, answer) = in_flight.await.unwrap();
+    assert_eq!(status, 200);
+    assert!(!answer["rates"].as_array().unwrap().is_empty(), "{answer}");
+    // And nothing new is accepted.
+    assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
+}
