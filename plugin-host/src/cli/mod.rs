@@ -76,7 +76,8 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
-    init_tracing();
+    // `serve` logs a line per request by default; the other commands only when asked.
+    init_tracing(matches!(cli.command, Command::Serve(_)).then_some("shipmux=info,shipmux_host=info"));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -145,11 +146,15 @@ fn report(e: CliError) -> ExitCode {
 }
 
 /// Logs go to stderr, off unless `RUST_LOG` asks for them, so stdout stays machine-readable.
-fn init_tracing() {
-    if std::env::var_os("RUST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(std::io::stderr)
-            .try_init();
-    }
+fn init_tracing(default: Option<&str>) {
+    let filter = match (std::env::var_os("RUST_LOG"), default) {
+        (Some(_), _) => tracing_subscriber::EnvFilter::from_default_env(),
+        (None, Some(default)) => tracing_subscriber::EnvFilter::new(default),
+        (None, None) => return,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
 }
