@@ -76,10 +76,11 @@ impl Checkout {
                 }
             }
         }
-        self.validate_consignments()
+        self.validate_consignments(&ids)
     }
 
-    fn validate_consignments(&self) -> Result<(), Error> {
+    /// Checks the consignments against the cart; `item_ids` are the cart's line item ids.
+    fn validate_consignments(&self, item_ids: &HashSet<&str>) -> Result<(), Error> {
         if self.consignments.is_empty() {
             return Err(Error::invalid_request(
                 "consignments",
@@ -111,7 +112,7 @@ impl Checkout {
             }
             for (l, line) in consignment.line_items.iter().enumerate() {
                 let field = format!("{field}.line_items[{l}]");
-                if self.line_item(&line.item_id).is_none() {
+                if !item_ids.contains(line.item_id.as_str()) {
                     return Err(Error::invalid_request(
                         &format!("{field}.item_id"),
                         format!("`{}` is not a line item of this checkout", line.item_id),
