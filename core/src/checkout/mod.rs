@@ -32,6 +32,7 @@
 
 mod cart;
 mod dim_weight;
+mod first_fit;
 mod lookup;
 mod packing;
 mod quote;
