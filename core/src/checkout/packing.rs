@@ -10,12 +10,14 @@
 //!
 //! Whatever the strategy, a unit that `ships_separately` travels alone, and a unit heavier
 //! than the limit is refused with an `invalid_request` error naming the item. At most
-//! [`MAX_PARCELS`] parcels are made, so a bad quantity cannot exhaust memory.
+//! [`MAX_PARCELS`] parcels are made, and combined packing takes at most
+//! [`MAX_UNITS`](super::MAX_UNITS) units, so a bad quantity cannot exhaust memory.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::first_fit::Rooms;
+use super::validate::{MAX_UNITS, check_dimensions};
 use crate::error::Error;
 use crate::model::{Dimensions, Parcel, Weight};
 
@@ -99,7 +101,7 @@ impl PackingStrategy {
                 ));
             }
             if let Some(d) = &item.dimensions {
-                d.validate(&format!("line item `{}`.dimensions", item.id))?;
+                check_dimensions(&format!("line item `{}`.dimensions", item.id), d)?;
             }
             if item.ships_separately || matches!(self, PackingStrategy::Individual) {
                 if let PackingStrategy::Combined { max_weight } = self {
@@ -162,6 +164,14 @@ fn combine(
     max_weight: &Weight,
     max_bins: usize,
 ) -> Result<Vec<Parcel>, Error> {
+    // A u128 cannot overflow here: that would take 2^64 items.
+    let units: u128 = items.iter().map(|item| u128::from(item.quantity)).sum();
+    if units > u128::from(MAX_UNITS) {
+        return Err(Error::invalid_request(
+            "line_items",
+            format!("{units} units to pack, at most {MAX_UNITS}"),
+        ));
+    }
     let limit = max_weight.grams();
     let mut items: Vec<&PackItem> = items.to_vec();
     // Stable, like `sort_by_key`, with each item's grams computed once.
