@@ -54,36 +54,34 @@ impl Checkout {
         let mut ids = HashSet::with_capacity(self.line_items.len());
         let mut units: u64 = 0;
         for (i, item) in self.line_items.iter().enumerate() {
-            let field = format!("line_items[{i}]");
+            // Named only on failure: formatting every item's field names cost more than the checks.
+            let field = |name: &str| format!("line_items[{i}].{name}");
             if item.id.trim().is_empty() {
-                return Err(Error::invalid_request(
-                    &format!("{field}.id"),
-                    "must not be empty",
-                ));
+                return Err(Error::invalid_request(&field("id"), "must not be empty"));
             }
             if !ids.insert(item.id.as_str()) {
                 return Err(Error::invalid_request(
-                    &format!("{field}.id"),
+                    &field("id"),
                     format!("`{}` appears twice in the cart", item.id),
                 ));
             }
-            check_quantity(&format!("{field}.quantity"), item.quantity)?;
+            check_quantity(|| field("quantity"), item.quantity)?;
             units = units.saturating_add(item.quantity.unsigned_abs());
             if item.unit_price < Decimal::ZERO || item.unit_price > MAX_AMOUNT {
                 return Err(Error::invalid_request(
-                    &format!("{field}.unit_price"),
+                    &field("unit_price"),
                     format!(
                         "must be between 0 and {MAX_AMOUNT}, got {}",
                         item.unit_price
                     ),
                 ));
             }
-            check_weight(&format!("{field}.weight"), &item.weight)?;
+            named(|| field("weight"), |f| check_weight(f, &item.weight))?;
             if let Some(dimensions) = &item.dimensions {
-                check_dimensions(&format!("{field}.dimensions"), dimensions)?;
+                named(|| field("dimensions"), |f| check_dimensions(f, dimensions))?;
             }
             if let Some(cost) = &item.fixed_shipping_cost {
-                let field = format!("{field}.fixed_shipping_cost");
+                let field = field("fixed_shipping_cost");
                 if cost.currency != self.currency {
                     return Err(Error::invalid_request(
                         &field,
@@ -168,14 +166,14 @@ impl Checkout {
                 ));
             }
             for (l, line) in consignment.line_items.iter().enumerate() {
-                let field = format!("{field}.line_items[{l}]");
+                let field = |name: &str| format!("{field}.line_items[{l}].{name}");
                 if !item_ids.contains(line.item_id.as_str()) {
                     return Err(Error::invalid_request(
-                        &format!("{field}.item_id"),
+                        &field("item_id"),
                         format!("`{}` is not a line item of this checkout", line.item_id),
                     ));
                 }
-                check_quantity(&format!("{field}.quantity"), line.quantity)?;
+                check_quantity(|| field("quantity"), line.quantity)?;
                 *shipped.entry(line.item_id.as_str()).or_default() += line.quantity;
             }
         }
@@ -195,20 +193,29 @@ impl Checkout {
     }
 }
 
-fn check_quantity(field: &str, quantity: i64) -> Result<(), Error> {
+fn check_quantity(field: impl FnOnce() -> String, quantity: i64) -> Result<(), Error> {
     if quantity <= 0 {
         return Err(Error::invalid_request(
-            field,
+            &field(),
             format!("must be at least 1, got {quantity}"),
         ));
     }
     if quantity > MAX_QUANTITY {
         return Err(Error::invalid_request(
-            field,
+            &field(),
             format!("{quantity} is absurd (over {MAX_QUANTITY})"),
         ));
     }
     Ok(())
+}
+
+/// Runs `check` unnamed, and again naming `field` only when it fails (checks are pure), so
+/// that a valid item costs no formatting.
+fn named(
+    field: impl FnOnce() -> String,
+    check: impl Fn(&str) -> Result<(), Error>,
+) -> Result<(), Error> {
+    check("").or_else(|_| check(&field()))
 }
 
 /// [`Weight::validate`], but a value too large to convert to grams is absurd, not a panic.
