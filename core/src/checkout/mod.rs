@@ -1,10 +1,12 @@
 //! Checkouts, consignments and packing line items into parcels.
 //!
 //! A [`Checkout`] is the cart's physical line items split into [`Consignment`]s, each going to
-//! one address (docs/bigcommerce.md). [`Checkout::validate`] enforces that the quantities add up;
-//! [`Checkout::summarize`] gives the totals the shipping [rules](crate::rules) read; a
-//! [`PackingStrategy`] turns the units carriers rate into [`Parcel`](crate::Parcel)s, and a
-//! [`DimWeightRule`] says what a parcel bills as. The answer is a [`CheckoutQuote`].
+//! one address (docs/bigcommerce.md). [`Checkout::validate`] enforces that the quantities add up
+//! and that the checkout is within the limits ([`MAX_LINE_ITEMS`], [`MAX_CONSIGNMENTS`],
+//! [`MAX_CONSIGNMENT_LINES`], [`MAX_UNITS`]); [`Checkout::summarize`] gives the totals the
+//! shipping [rules](crate::rules) read; a [`PackingStrategy`] turns the units carriers rate into
+//! [`Parcel`](crate::Parcel)s, and a [`DimWeightRule`] says what a parcel bills as. The answer is
+//! a [`CheckoutQuote`].
 //!
 //! ```
 //! use std::str::FromStr;
@@ -32,6 +34,8 @@
 
 mod cart;
 mod dim_weight;
+mod first_fit;
+mod lookup;
 mod packing;
 mod quote;
 mod summary;
@@ -42,4 +46,6 @@ pub use dim_weight::DimWeightRule;
 pub use packing::{MAX_PARCELS, PackItem, PackingStrategy, carrier_max_weight};
 pub use quote::{CheckoutQuote, ConsignmentQuote, ShippingOption};
 pub use summary::ConsignmentSummary;
-pub use validate::MAX_QUANTITY;
+pub use validate::{
+    MAX_CONSIGNMENT_LINES, MAX_CONSIGNMENTS, MAX_LINE_ITEMS, MAX_QUANTITY, MAX_UNITS,
+};

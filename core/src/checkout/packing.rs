@@ -10,11 +10,14 @@
 //!
 //! Whatever the strategy, a unit that `ships_separately` travels alone, and a unit heavier
 //! than the limit is refused with an `invalid_request` error naming the item. At most
-//! [`MAX_PARCELS`] parcels are made, so a bad quantity cannot exhaust memory.
+//! [`MAX_PARCELS`] parcels are made, and combined packing takes at most
+//! [`MAX_UNITS`](super::MAX_UNITS) units, so a bad quantity cannot exhaust memory.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::first_fit::Rooms;
+use super::validate::{MAX_UNITS, check_dimensions};
 use crate::error::Error;
 use crate::model::{Dimensions, Parcel, Weight};
 
@@ -98,7 +101,7 @@ impl PackingStrategy {
                 ));
             }
             if let Some(d) = &item.dimensions {
-                d.validate(&format!("line item `{}`.dimensions", item.id))?;
+                check_dimensions(&format!("line item `{}`.dimensions", item.id), d)?;
             }
             if item.ships_separately || matches!(self, PackingStrategy::Individual) {
                 if let PackingStrategy::Combined { max_weight } = self {
@@ -161,9 +164,18 @@ fn combine(
     max_weight: &Weight,
     max_bins: usize,
 ) -> Result<Vec<Parcel>, Error> {
+    // A u128 cannot overflow here: that would take 2^64 items.
+    let units: u128 = items.iter().map(|item| u128::from(item.quantity)).sum();
+    if units > u128::from(MAX_UNITS) {
+        return Err(Error::invalid_request(
+            "line_items",
+            format!("{units} units to pack, at most {MAX_UNITS}"),
+        ));
+    }
     let limit = max_weight.grams();
     let mut items: Vec<&PackItem> = items.to_vec();
-    items.sort_by_key(|item| std::cmp::Reverse(item.weight.grams()));
+    // Stable, like `sort_by_key`, with each item's grams computed once.
+    items.sort_by_cached_key(|item| std::cmp::Reverse(item.weight.grams()));
     let mut total = Decimal::ZERO;
     for item in &items {
         total = item
@@ -177,41 +189,57 @@ fn combine(
         return Err(too_many_parcels());
     }
     let mut bins: Vec<Bin> = Vec::new();
+    // The room left in each bin, for finding the first that fits without a scan.
+    let mut rooms = Rooms::default();
     for item in items {
         check_fits(item, max_weight)?;
         let unit = item.weight.grams();
-        let fits_in = |room: Decimal| -> u64 {
-            if unit <= Decimal::ZERO {
-                u64::MAX
-            } else {
-                u64::try_from((room / unit).floor()).unwrap_or(u64::MAX)
-            }
+        let fits_in = |room: Decimal| units_fitting(room, unit);
+        // `fits_in(room) > 0`, without dividing in the common cases.
+        let fits = |room: Decimal| {
+            unit <= Decimal::ZERO || room >= unit || (!room.is_zero() && fits_in(room) > 0)
         };
         let mut left = item.quantity;
-        for bin in bins.iter_mut() {
-            if left == 0 {
-                break;
-            }
+        // First fit: the bins in order that have room, as many units in each as fit.
+        let mut next = 0;
+        while left > 0
+            && let Some(b) = rooms.first_from(next, fits)
+        {
+            let bin = &mut bins[b];
             let n = left.min(fits_in(limit - bin.grams));
-            if n > 0 {
-                bin.grams += unit * Decimal::from(n);
-                bin.contents.push((item, n));
-                left -= n;
-            }
+            bin.grams += unit * Decimal::from(n);
+            bin.contents.push((item, n));
+            rooms.set(b, limit - bin.grams);
+            left -= n;
+            next = b + 1;
         }
         while left > 0 {
             if bins.len() >= max_bins {
                 return Err(too_many_parcels());
             }
             let n = left.min(fits_in(limit).max(1));
+            let grams = unit * Decimal::from(n);
+            rooms.push(limit - grams);
             bins.push(Bin {
-                grams: unit * Decimal::from(n),
+                grams,
                 contents: vec![(item, n)],
             });
             left -= n;
         }
     }
     Ok(bins.iter().map(bin_parcel).collect())
+}
+
+/// Whole units of `unit` grams in `room` grams; `u64::MAX` when that is out of `u64`'s range
+/// (as ever) or too large for a decimal (a vanishingly light unit: this used to panic), and for
+/// weightless units.
+fn units_fitting(room: Decimal, unit: Decimal) -> u64 {
+    if unit <= Decimal::ZERO {
+        return u64::MAX;
+    }
+    room.checked_div(unit)
+        .and_then(|units| u64::try_from(units.floor()).ok())
+        .unwrap_or(u64::MAX)
 }
 
 fn bin_parcel(bin: &Bin) -> Parcel {
@@ -246,4 +274,125 @@ fn stacked_dimensions(bin: &Bin) -> Option<Dimensions> {
         height += sides[2] * Decimal::from(*n);
     }
     Some(Dimensions::new(length, width, height, unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LengthUnit, WeightUnit};
+
+    /// `combine` as it was before `Rooms`: every bin scanned for every item.
+    fn combine_by_scan(
+        items: &[&PackItem],
+        max_weight: &Weight,
+        max_bins: usize,
+    ) -> Result<Vec<Parcel>, Error> {
+        let limit = max_weight.grams();
+        let mut items: Vec<&PackItem> = items.to_vec();
+        items.sort_by_key(|item| std::cmp::Reverse(item.weight.grams()));
+        let mut bins: Vec<Bin> = Vec::new();
+        for item in items {
+            check_fits(item, max_weight)?;
+            let unit = item.weight.grams();
+            let fits_in = |room: Decimal| -> u64 {
+                if unit <= Decimal::ZERO {
+                    u64::MAX
+                } else {
+                    u64::try_from((room / unit).floor()).unwrap_or(u64::MAX)
+                }
+            };
+            let mut left = item.quantity;
+            for bin in bins.iter_mut() {
+                if left == 0 {
+                    break;
+                }
+                let n = left.min(fits_in(limit - bin.grams));
+                if n > 0 {
+                    bin.grams += unit * Decimal::from(n);
+                    bin.contents.push((item, n));
+                    left -= n;
+                }
+            }
+            while left > 0 {
+                if bins.len() >= max_bins {
+                    return Err(too_many_parcels());
+                }
+                let n = left.min(fits_in(limit).max(1));
+                bins.push(Bin {
+                    grams: unit * Decimal::from(n),
+                    contents: vec![(item, n)],
+                });
+                left -= n;
+            }
+        }
+        Ok(bins.iter().map(bin_parcel).collect())
+    }
+
+    /// A small deterministic generator (xorshift64), so the cases are the same on every run.
+    struct Dice(u64);
+
+    impl Dice {
+        fn roll(&mut self, below: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % below
+        }
+    }
+
+    #[test]
+    fn first_fit_with_rooms_packs_exactly_as_the_scan_did() {
+        let mut dice = Dice(0x5eed_cafe_f00d_d00d);
+        let units = [
+            WeightUnit::Lb,
+            WeightUnit::Kg,
+            WeightUnit::Oz,
+            WeightUnit::G,
+        ];
+        let limits = [
+            Weight::lb(Decimal::from(150)),
+            Weight::lb(Decimal::from(70)),
+            Weight::kg(Decimal::from(30)),
+            Weight::kg(Decimal::from(20)),
+        ];
+        for case in 0..400 {
+            let max_weight = limits[case % limits.len()];
+            let items: Vec<PackItem> = (0..1 + dice.roll(60))
+                .map(|i| {
+                    let unit = units[dice.roll(4) as usize];
+                    // Up to the limit, in hundredths (or thousandths) of the unit.
+                    let scale = 2 + dice.roll(2) as u32;
+                    let most = (max_weight.grams() / unit.grams()
+                        * Decimal::from(10u64.pow(scale)))
+                    .floor();
+                    let most = u64::try_from(most).unwrap().max(1);
+                    // Many light items and a few heavy ones, like a real cart.
+                    let heavy = dice.roll(4) == 0;
+                    let value = 1 + dice.roll(if heavy { most } else { most / 20 + 1 });
+                    let mut side = || Decimal::new(1 + dice.roll(400) as i64, 1);
+                    let sides = [side(), side(), side()];
+                    let length_unit = [LengthUnit::In, LengthUnit::Cm][dice.roll(2) as usize];
+                    let dimensions = (dice.roll(3) > 0)
+                        .then(|| Dimensions::new(sides[0], sides[1], sides[2], length_unit));
+                    let many = dice.roll(5) == 0;
+                    PackItem {
+                        id: format!("li-{i}"),
+                        quantity: 1 + dice.roll(if many { 40 } else { 3 }),
+                        weight: Weight::new(Decimal::new(value as i64, scale), unit),
+                        dimensions,
+                        ships_separately: false,
+                    }
+                })
+                .collect();
+            let refs: Vec<&PackItem> = items.iter().collect();
+            let max_bins = [MAX_PARCELS, 3][usize::from(case % 7 == 0)];
+            let got = combine(&refs, &max_weight, max_bins);
+            let want = combine_by_scan(&refs, &max_weight, max_bins);
+            assert_eq!(
+                format!("{got:?}"),
+                format!("{want:?}"),
+                "case {case}: {items:?} up to {max_weight:?}"
+            );
+        }
+    }
 }

@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::lookup::LineItems;
 use super::packing::PackItem;
 use super::validate::{MAX_AMOUNT, MAX_QUANTITY};
 use super::{Checkout, Consignment};
@@ -56,8 +57,9 @@ impl Checkout {
         let (mut subtotal, mut fixed_cost, mut fixed_subtotal) = (zero, zero, zero);
         let (mut count, mut carrier_count) = (0u64, 0u64);
         let mut weight: Option<Weight> = None;
+        let items = LineItems::new(&self.line_items);
         for (l, line) in consignment.line_items.iter().enumerate() {
-            let item = self.line_item(&line.item_id).ok_or_else(|| {
+            let item = items.get(&line.item_id).ok_or_else(|| {
                 Error::invalid_request(
                     &format!("consignment `{}`.line_items[{l}].item_id", consignment.id),
                     format!("`{}` is not a line item of this checkout", line.item_id),
@@ -119,11 +121,12 @@ impl Checkout {
     /// The units real-time carriers rate for a consignment (items with a fixed shipping cost
     /// left out), ready for a [`PackingStrategy`](super::PackingStrategy).
     pub fn items_to_pack(&self, consignment: &Consignment) -> Vec<PackItem> {
+        let items = LineItems::new(&self.line_items);
         consignment
             .line_items
             .iter()
             .filter_map(|line| {
-                let item = self.line_item(&line.item_id)?;
+                let item = items.get(&line.item_id)?;
                 if item.fixed_shipping_cost.is_some() {
                     return None;
                 }
