@@ -122,14 +122,14 @@ fn rows() -> Vec<(
             "parcels[0].weight",
         ),
         (
-            "an absurd weight",
+            "the largest decimal as a weight",
             "/v1/rates",
             j(json!({"origin": {"country": "US", "postal_code": "90210"},
                      "destination": {"country": "US", "postal_code": "10001"},
-                     "parcels": [{"weight": {"value": "1e30", "unit": "lb"}}]})),
+                     "parcels": [{"weight": {"value": "79228162514264337593543950335", "unit": "lb"}}]})),
             "json",
             400,
-            "weight",
+            "absurd",
         ),
         (
             "an unknown weight unit (BigCommerce)",

@@ -168,7 +168,9 @@ impl Weight {
                 ),
             ));
         }
-        if self.grams() > dec!(100_000_000, 0) {
+        // Checked: a value near Decimal's limit would overflow the conversion to grams.
+        let grams = self.value.checked_mul(self.unit.grams());
+        if grams.is_none_or(|g| g > dec!(100_000_000, 0)) {
             return Err(Error::invalid_request(
                 field,
                 format!(
@@ -263,7 +265,8 @@ impl Dimensions {
                     format!("must be positive, got {side}"),
                 ));
             }
-            if side * self.unit.millimetres() > dec!(10_000, 0) {
+            let mm = side.checked_mul(self.unit.millimetres());
+            if mm.is_none_or(|mm| mm > dec!(10_000, 0)) {
                 return Err(Error::invalid_request(
                     &format!("{field}.{name}"),
                     format!("{side} {:?} is absurd (over 10 m)", self.unit),
@@ -281,6 +284,24 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn values_near_decimals_limit_are_absurd_not_a_panic() {
+        let huge = Decimal::MAX;
+        for unit in [
+            WeightUnit::Kg,
+            WeightUnit::Lb,
+            WeightUnit::Oz,
+            WeightUnit::G,
+        ] {
+            let e = Weight::new(huge, unit).validate("w").unwrap_err();
+            assert!(e.message.contains("absurd"), "{}", e.message);
+        }
+        let e = Dimensions::new(huge, d("1"), d("1"), LengthUnit::In)
+            .validate("d")
+            .unwrap_err();
+        assert!(e.message.contains("absurd"), "{}", e.message);
     }
 
     #[test]
