@@ -13,14 +13,12 @@ use crate::error;
 use shipmux_core::raw::json::{self, List};
 use shipmux_core::raw::time::{ymd, yyyymmdd};
 
-mod request_body;
-mod response_body;
+mod request;
+mod response;
 
-pub(crate) use request_body::AsText;
-use request_body::{self as body, RateRequestWrapper};
-use response_body::{
-    Amount, ErrorResponse, NegotiatedRateCharges, RateAnswer, RatedShipment, money,
-};
+pub(crate) use request::AsText;
+use request::{self as body, RateRequestWrapper};
+use response::{Amount, ErrorResponse, NegotiatedRateCharges, RateAnswer, RatedShipment, money};
 
 /// UPS takes at most this many packages in one shipment.
 pub const MAX_PACKAGES: usize = 200;
@@ -336,7 +334,7 @@ fn rated_shipment(s: &RatedShipment<'_>) -> Result<Rate, Error> {
 
     let billed_weight = match &s.billing_weight {
         Some(bw) => {
-            let value = response_body::decimal(&bw.weight, "BillingWeight.Weight")?;
+            let value = response::decimal(&bw.weight, "BillingWeight.Weight")?;
             let unit = bw
                 .unit_of_measurement
                 .as_ref()
@@ -409,14 +407,14 @@ fn charges_of(
                     item: &Amount<'_>,
                     what: &str|
      -> Result<(), Error> {
-        let Some(amount) = response_body::decimal(&item.monetary_value, what)? else {
+        let Some(amount) = response::decimal(&item.monetary_value, what)? else {
             return Ok(());
         };
         if amount.is_zero() {
             return Ok(());
         }
         let currency = match item.currency_code.get() {
-            Some(code) => response_body::currency(code, what)?,
+            Some(code) => response::currency(code, what)?,
             None => total.currency.clone(),
         };
         charges.push(Charge {
