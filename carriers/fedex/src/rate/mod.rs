@@ -1,7 +1,7 @@
 //! Rate quotes: `POST /rate/v1/rates/quotes`, read as docs/carriers/fedex.md says.
 
-mod reply;
-mod request_body;
+mod request;
+mod response;
 
 use rust_decimal::Decimal;
 use shipmux_core::{
@@ -9,8 +9,8 @@ use shipmux_core::{
     Rate, RateRequest, WeightUnit,
 };
 
-use self::reply::{RateReply, RateReplyDetail, RatedShipmentDetail};
-use self::request_body as wire;
+use self::request as wire;
+use self::response::{RateReply, RateReplyDetail, RatedShipmentDetail};
 use crate::codes;
 use crate::config::FedexConfig;
 use crate::error::{self, Call};
