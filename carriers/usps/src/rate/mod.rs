@@ -2,8 +2,8 @@
 //! prices APIs as fallback, and the parser for all three USPS price shapes
 //! (docs/carriers/usps.md, "Rate").
 
-mod request_body;
-mod wire;
+mod request;
+mod response;
 
 use std::collections::HashMap;
 
@@ -14,13 +14,13 @@ use shipmux_core::{
     LengthUnit, Money, Parcel, Rate, RateRequest, Result, Step, Weight, WeightUnit,
 };
 
+use crate::codes::clean;
 use crate::codes::{is_domestic, mail_class_name};
 use crate::config::{RateApi, UspsConfig};
 use crate::error::error_from_response;
-use crate::text::clean;
+use response::{PriceBody, RateItem, RateOption};
 use shipmux_core::raw::json::{self, List, Text};
 use shipmux_core::raw::time::date_part;
-use wire::{PriceBody, RateItem, RateOption};
 
 /// Shipping Options API.
 pub const SHIPPING_OPTIONS_PATH: &str = "/shipments/v3/options/search";
@@ -139,14 +139,15 @@ fn route(request: &RateRequest) -> Result<(String, Destination)> {
     Ok((origin, destination))
 }
 
-fn pricing_option(config: &UspsConfig) -> request_body::PricingOption<'_> {
-    request_body::PricingOption {
-        payment_account: config.payment_account.as_ref().map(|account| {
-            request_body::PaymentAccount {
+fn pricing_option(config: &UspsConfig) -> request::PricingOption<'_> {
+    request::PricingOption {
+        payment_account: config
+            .payment_account
+            .as_ref()
+            .map(|account| request::PaymentAccount {
                 account_number: &account.account_number,
                 account_type: &account.account_type,
-            }
-        }),
+            }),
         price_type: config.price_type.as_str(),
     }
 }
@@ -168,13 +169,13 @@ pub fn build_shipping_options(
         .iter()
         .map(|parcel| {
             let p = Package::from_parcel(parcel);
-            let mut body = request_body::ShippingOptionsSearch {
+            let mut body = request::ShippingOptionsSearch {
                 destination_country_code: None,
                 destination_entry_facility_type: None,
                 destination_zip_code: None,
                 foreign_postal_code: None,
                 origin_zip_code: &origin,
-                package_description: request_body::PackageDescription {
+                package_description: request::PackageDescription {
                     height: p.height.normalize(),
                     length: p.length.normalize(),
                     mail_class: "ALL",
@@ -211,7 +212,7 @@ pub fn build_prices(config: &UspsConfig, request: &RateRequest) -> Result<Vec<Ht
         .map(|parcel| {
             let p = Package::from_parcel(parcel);
             let account = config.payment_account.as_ref();
-            let mut body = request_body::TotalRatesSearch {
+            let mut body = request::TotalRatesSearch {
                 account_number: account.map(|a| a.account_number.as_str()),
                 account_type: account.map(|a| a.account_type.as_str()),
                 destination_country_code: None,
