@@ -1,4 +1,6 @@
-//! The JSON bodies of the USPS v3 rate searches, borrowing from the quote being built.
+//! The USPS v3 rate searches we send: Shipping Options ([`build_shipping_options`], one call
+//! per parcel) and the prices APIs ([`build_prices`]), with their JSON bodies borrowing from
+//! the quote being built.
 //!
 //! Fields are declared in alphabetical order of their JSON names, so the bytes sent are
 //! exactly those of the earlier `serde_json::Value` bodies (whose maps sort their keys);
@@ -6,6 +8,11 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use shipmux_core::{Error, HttpRequest, LengthUnit, Parcel, RateRequest, Result, WeightUnit};
+
+use super::{DOMESTIC_PRICES_PATH, INTERNATIONAL_PRICES_PATH, SHIPPING_OPTIONS_PATH};
+use crate::codes::is_domestic;
+use crate::config::UspsConfig;
 
 /// `POST /shipments/v3/options/search` (`ShippingOptionsRequest`).
 #[derive(Debug, Serialize)]
@@ -133,4 +140,224 @@ pub struct TotalRatesSearch<'a> {
     /// Inches.
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub width: Decimal,
+}
+
+/// Weights go out in pounds rounded up to a hundredth: USPS takes decimal pounds, and a
+/// 40 g parcel must never be sent as 0.
+pub fn weight_step_lb() -> Decimal {
+    Decimal::new(1, 2)
+}
+
+/// Sides go out in inches rounded up to a hundredth.
+pub fn dimension_step_in() -> Decimal {
+    Decimal::new(1, 2)
+}
+
+/// The side sent for a parcel without dimensions: USPS requires length, width and height;
+/// a small box is priced by weight alone, which is what a dimensionless parcel means.
+pub fn unknown_side_in() -> Decimal {
+    Decimal::ONE
+}
+
+/// A parcel in USPS units: pounds, and inches with the longest side as `length`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    /// Pounds.
+    pub weight: Decimal,
+    /// Longest side, inches.
+    pub length: Decimal,
+    /// Middle side, inches.
+    pub width: Decimal,
+    /// Shortest side, inches.
+    pub height: Decimal,
+}
+
+impl Package {
+    /// Converts and rounds up a parcel.
+    pub fn from_parcel(parcel: &Parcel) -> Package {
+        let weight = parcel.weight.ceil_to(WeightUnit::Lb, weight_step_lb());
+        let mut sides = parcel
+            .dimensions
+            .map(|d| d.ceil_to(LengthUnit::In, dimension_step_in()))
+            .unwrap_or([unknown_side_in(); 3]);
+        sides.sort_by(|a, b| b.cmp(a));
+        let [length, width, height] = sides;
+        Package {
+            weight,
+            length,
+            width,
+            height,
+        }
+    }
+}
+
+/// Where a shipment goes, as USPS wants it.
+enum Destination {
+    Domestic {
+        zip: String,
+    },
+    International {
+        country: String,
+        postal_code: Option<String>,
+    },
+}
+
+/// A US ZIP Code's five digits.
+fn zip5(address: &shipmux_core::Address, field_name: &str) -> Result<String> {
+    let digits: String = address
+        .postal_code
+        .as_deref()
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    if digits.len() == 5 || digits.len() == 9 {
+        Ok(digits[..5].to_string())
+    } else {
+        Err(Error::invalid_request(
+            &format!("{field_name}.postal_code"),
+            "USPS needs a 5-digit ZIP Code",
+        ))
+    }
+}
+
+fn route(request: &RateRequest) -> Result<(String, Destination)> {
+    if !is_domestic(&request.origin.country) {
+        return Err(Error::invalid_request(
+            "origin.country",
+            format!(
+                "USPS ships from the United States and its territories, not `{}`",
+                request.origin.country
+            ),
+        ));
+    }
+    let origin = zip5(&request.origin, "origin")?;
+    let country = request.destination.country.trim().to_ascii_uppercase();
+    let destination = if is_domestic(&country) {
+        Destination::Domestic {
+            zip: zip5(&request.destination, "destination")?,
+        }
+    } else {
+        Destination::International {
+            country,
+            postal_code: request
+                .destination
+                .postal_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| p.chars().take(11).collect()),
+        }
+    };
+    Ok((origin, destination))
+}
+
+fn pricing_option(config: &UspsConfig) -> PricingOption<'_> {
+    PricingOption {
+        payment_account: config
+            .payment_account
+            .as_ref()
+            .map(|account| PaymentAccount {
+                account_number: &account.account_number,
+                account_type: &account.account_type,
+            }),
+        price_type: config.price_type.as_str(),
+    }
+}
+
+fn post(config: &UspsConfig, path: &str, body: &impl Serialize) -> Result<HttpRequest> {
+    HttpRequest::post(format!("{}{path}", config.base()))
+        .header("Accept", "application/json")
+        .json(body)
+}
+
+/// One Shipping Options search per parcel, every mail class (`"ALL"`).
+pub fn build_shipping_options(
+    config: &UspsConfig,
+    request: &RateRequest,
+) -> Result<Vec<HttpRequest>> {
+    let (origin, destination) = route(request)?;
+    request
+        .parcels
+        .iter()
+        .map(|parcel| {
+            let p = Package::from_parcel(parcel);
+            let mut body = ShippingOptionsSearch {
+                destination_country_code: None,
+                destination_entry_facility_type: None,
+                destination_zip_code: None,
+                foreign_postal_code: None,
+                origin_zip_code: &origin,
+                package_description: PackageDescription {
+                    height: p.height.normalize(),
+                    length: p.length.normalize(),
+                    mail_class: "ALL",
+                    mailing_date: request.ship_date.map(|date| date.to_string()),
+                    weight: p.weight.normalize(),
+                    width: p.width.normalize(),
+                },
+                pricing_options: [pricing_option(config)],
+            };
+            match &destination {
+                Destination::Domestic { zip } => {
+                    body.destination_zip_code = Some(zip);
+                    body.destination_entry_facility_type = Some("NONE");
+                }
+                Destination::International {
+                    country,
+                    postal_code,
+                } => {
+                    body.destination_country_code = Some(country);
+                    body.foreign_postal_code = postal_code.as_deref();
+                }
+            }
+            post(config, SHIPPING_OPTIONS_PATH, &body)
+        })
+        .collect()
+}
+
+/// One total-rates search per parcel on the domestic or international prices API.
+pub fn build_prices(config: &UspsConfig, request: &RateRequest) -> Result<Vec<HttpRequest>> {
+    let (origin, destination) = route(request)?;
+    request
+        .parcels
+        .iter()
+        .map(|parcel| {
+            let p = Package::from_parcel(parcel);
+            let account = config.payment_account.as_ref();
+            let mut body = TotalRatesSearch {
+                account_number: account.map(|a| a.account_number.as_str()),
+                account_type: account.map(|a| a.account_type.as_str()),
+                destination_country_code: None,
+                destination_zip_code: None,
+                foreign_postal_code: None,
+                height: p.height.normalize(),
+                length: p.length.normalize(),
+                mail_class: None,
+                mail_classes: None,
+                mailing_date: request.ship_date.map(|date| date.to_string()),
+                origin_zip_code: &origin,
+                price_type: config.price_type.as_str(),
+                weight: p.weight.normalize(),
+                width: p.width.normalize(),
+            };
+            let path = match &destination {
+                Destination::Domestic { zip } => {
+                    body.destination_zip_code = Some(zip);
+                    body.mail_classes = Some(["ALL"]);
+                    DOMESTIC_PRICES_PATH
+                }
+                Destination::International {
+                    country,
+                    postal_code,
+                } => {
+                    body.destination_country_code = Some(country);
+                    body.foreign_postal_code = postal_code.as_deref();
+                    body.mail_class = Some("ALL");
+                    INTERNATIONAL_PRICES_PATH
+                }
+            };
+            post(config, path, &body)
+        })
+        .collect()
 }
