@@ -55,20 +55,44 @@ fn a_generated_carrier_compiles_and_passes_its_tests() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for file in [
-        "Cargo.toml",
-        "src/lib.rs",
-        "src/config.rs",
-        "src/descriptor.rs",
-        "src/protocol.rs",
-        "src/rate.rs",
-        "src/track.rs",
-        "src/error.rs",
-        "src/sandbox/mod.rs",
-        "tests/sandbox.rs",
-    ] {
-        assert!(crate_dir.join(file).is_file(), "{file} was not created");
+    // Exactly the files of every carrier folder (docs/carriers.md), nothing else.
+    let mut files = Vec::new();
+    let mut dirs = vec![crate_dir.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let relative = path.strip_prefix(&crate_dir).unwrap();
+                files.push(relative.to_str().unwrap().replace('\\', "/"));
+            }
+        }
     }
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "Cargo.toml",
+            "src/codes.rs",
+            "src/config.rs",
+            "src/descriptor.rs",
+            "src/error.rs",
+            "src/lib.rs",
+            "src/protocol.rs",
+            "src/rate/mod.rs",
+            "src/rate/request.rs",
+            "src/rate/response.rs",
+            "src/sandbox/mod.rs",
+            "src/sandbox/rates.rs",
+            "src/sandbox/tracking.rs",
+            "src/track.rs",
+            "tests/conformance.rs",
+            "tests/protocol.rs",
+            "tests/sandbox.rs",
+            "tests/shared.rs",
+        ]
+    );
     let descriptor = std::fs::read_to_string(crate_dir.join("src/descriptor.rs")).unwrap();
     assert!(
         descriptor.contains("name: \"Acme Freight\""),
@@ -97,5 +121,11 @@ fn a_generated_carrier_compiles_and_passes_its_tests() {
     let stderr = String::from_utf8_lossy(&test.stderr);
     let stdout = String::from_utf8_lossy(&test.stdout);
     assert!(test.status.success(), "{stderr}\n{stdout}");
-    assert!(stdout.contains("2 passed"), "{stdout}");
+    // conformance 1, protocol 3, sandbox 2, shared 1 (skips without samples), the doc test 1.
+    let passed: usize = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(passed, 8, "{stdout}");
 }

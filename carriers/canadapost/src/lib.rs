@@ -26,7 +26,6 @@
 //! # Ok::<(), shipmux_core::Error>(())
 //! ```
 
-mod builder;
 pub mod codes;
 mod config;
 mod descriptor;
@@ -39,8 +38,10 @@ mod xml;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-pub use builder::{CanadaPost, CanadaPostBuilder};
-pub use config::{CanadaPostConfig, DEVELOPMENT_BASE_URL, PRODUCTION_BASE_URL, TrackingView};
+pub use config::{
+    CanadaPost, CanadaPostBuilder, CanadaPostConfig, DEVELOPMENT_BASE_URL, PRODUCTION_BASE_URL,
+    TrackingView,
+};
 pub use protocol::CanadaPostProtocol;
 pub use rate::{RATE_MEDIA_TYPE, RATE_NAMESPACE};
 pub use track::TRACK_MEDIA_TYPE;

@@ -1,14 +1,17 @@
 //! Small readers over DHL's JSON `Value`s: numbers as the exact text DHL wrote (serde_json's
 //! `arbitrary_precision` keeps `16.00` as `16.00`), text trimmed with blanks as absent, and
 //! absent and `null` containers alike.
+//!
+//! Not a copy of the toolkit's [`shipmux_core::raw::json::value`]: DHL's rules are stricter
+//! (a list is an array and nothing else, a boolean is no text, a decimal that is present but
+//! unreadable is an error carrying its text), and [`number`] writes a decimal back as JSON.
+//! Where the rules agree ([`field`]), the toolkit's reader is used.
 
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 /// A field of an object (`None` when `value` is not an object, the key is absent or `null`).
-pub fn field<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
-    value.get(key).filter(|v| !v.is_null())
-}
+pub use shipmux_core::raw::json::value::get as field;
 
 /// A text field, trimmed; blank is `None`. A number is given as its digits.
 pub fn text(value: &Value, key: &str) -> Option<String> {

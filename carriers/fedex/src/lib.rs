@@ -38,12 +38,10 @@
 //! ```
 
 mod auth;
-mod builder;
 pub mod codes;
 mod config;
 mod descriptor;
 pub mod error;
-mod json;
 mod protocol;
 mod rate;
 mod track;
@@ -54,9 +52,9 @@ pub mod sandbox;
 use std::time::Duration;
 
 pub use auth::TOKEN_PATH;
-pub use builder::{Fedex, FedexBuilder};
 pub use config::{
-    FedexConfig, FedexEnvironment, PICKUP_TYPES, PRODUCTION_BASE_URL, SANDBOX_BASE_URL,
+    Fedex, FedexBuilder, FedexConfig, FedexEnvironment, PICKUP_TYPES, PRODUCTION_BASE_URL,
+    SANDBOX_BASE_URL,
 };
 pub use protocol::FedexProtocol;
 pub use rate::{MAX_PACKAGES, RATE_PATH};

@@ -37,7 +37,6 @@ pub mod protocol;
 pub mod rate;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
-mod tolerant;
 pub mod track;
 
 pub use config::{PRODUCTION_BASE_URL, TEST_BASE_URL, Ups, UpsBuilder, UpsConfig, UpsEnvironment};

@@ -41,7 +41,6 @@ pub mod protocol;
 pub mod rate;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
-pub mod text;
 pub mod track;
 
 pub use config::{

@@ -7,10 +7,10 @@ use shipmux_core::{
     Tracking, TrackingEvent, TrackingNumber,
 };
 
+use crate::codes::clean;
 use crate::codes::{status_from_category, status_from_event_code};
 use crate::config::{TrackApi, UspsConfig};
 use crate::error::{error_from_body, error_from_response};
-use crate::text::clean;
 use shipmux_core::raw::json::value::{get, list, text};
 use shipmux_core::raw::time::{date_part, event_time};
 

@@ -29,12 +29,12 @@
 //! ```
 
 mod limits;
-mod rate;
-mod rate_request;
+mod rates;
 mod reply;
+mod request;
 mod services;
 mod token;
-mod track;
+mod tracking;
 mod wire;
 
 use std::sync::Arc;
@@ -48,8 +48,8 @@ use axum::routing::post;
 use shipmux_sandbox::{BearerRejection, Router, Sandbox, SandboxOptions, TokenStore};
 
 pub use limits::TokenThrottle;
-pub use rate::answer as answer_rate_quote;
-pub use track::is_known as knows_tracking_number;
+pub use rates::answer as answer_rate_quote;
+pub use tracking::is_known as knows_tracking_number;
 
 use limits::{TokenGuard, TransactionWindow};
 
@@ -96,8 +96,8 @@ pub async fn start_with(
         window: TransactionWindow::new(settings.rate_limit.0, settings.rate_limit.1),
     });
     let api = Router::new()
-        .route(crate::RATE_PATH, post(rate::quote))
-        .route(crate::TRACK_PATH, post(track::track));
+        .route(crate::RATE_PATH, post(rates::quote))
+        .route(crate::TRACK_PATH, post(tracking::track));
     let api =
         state
             .tokens

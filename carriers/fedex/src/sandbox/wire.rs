@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::json::Dec;
+use shipmux_core::raw::json::Dec;
 
 /// `output` (`RateOutputVO`).
 #[derive(Serialize)]

@@ -12,12 +12,12 @@
 //! `111600`, `111210`, `TV1002`, `TW0001`); for other validation failures the sandbox picks
 //! codes in UPS's ranges.
 
-mod oauth;
-mod rating;
-mod request_body;
-mod response_body;
+mod rates;
+mod request;
 mod services;
+mod token;
 mod tracking;
+mod wire;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -27,7 +27,7 @@ use serde_json::json;
 use shipmux_sandbox::{BearerRejection, Router, Sandbox, SandboxOptions};
 
 #[doc(hidden)]
-pub use rating::answer_rate;
+pub use rates::answer_rate;
 pub use tracking::is_valid_1z;
 
 /// Starts the UPS simulator on `127.0.0.1` (the port in `options`, or one the OS picks).
@@ -36,7 +36,7 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<Sandbox> {
     let tokens = builder.tokens();
     let api = tokens.protect(
         Router::new()
-            .route("/api/rating/{version}/{requestoption}", post(rating::rate))
+            .route("/api/rating/{version}/{requestoption}", post(rates::rate))
             .route(
                 "/api/track/v1/details/{inquiry_number}",
                 get(tracking::details),
@@ -44,8 +44,8 @@ pub async fn start(options: SandboxOptions) -> std::io::Result<Sandbox> {
         unauthorized,
     );
     let token = Router::new().route(
-        oauth::TOKEN_PATH,
-        post(oauth::token).with_state(tokens.clone()),
+        token::TOKEN_PATH,
+        post(token::token).with_state(tokens.clone()),
     );
     builder.serve(api.merge(token)).await
 }

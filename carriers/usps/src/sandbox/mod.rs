@@ -19,9 +19,8 @@
 
 mod http;
 mod model;
-mod oauth;
-mod prices;
-mod shipping_options;
+mod rates;
+mod token;
 mod tracking;
 mod wire;
 
@@ -33,7 +32,7 @@ use axum::http::StatusCode;
 use shipmux_sandbox::{Sandbox, SandboxOptions};
 
 pub use model::{MAX_WEIGHT_LB, UNKNOWN_TRACKING_SUFFIX};
-pub use oauth::ENTITLED_SCOPES;
+pub use token::ENTITLED_SCOPES;
 
 /// How the simulated account sees the Shipping Options API.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -83,12 +82,11 @@ pub async fn start_with(
         scopes: Mutex::new(HashMap::new()),
     });
     let api = Router::new()
-        .merge(shipping_options::routes(state.clone()))
-        .merge(prices::routes(state.clone()))
+        .merge(rates::routes(state.clone()))
         .merge(tracking::routes(state.clone()));
     let api = tokens.protect(api, http::unauthorized);
     let app = api
-        .merge(oauth::routes(tokens, state))
+        .merge(token::routes(tokens, state))
         .fallback(http::not_found);
     builder.serve(app).await
 }

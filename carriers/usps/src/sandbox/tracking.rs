@@ -257,7 +257,7 @@ fn event(
 
 /// The UTC time of a local time with a `-05:00` offset.
 fn gmt(local: NaiveDateTime, offset: &str) -> Value {
-    let minutes = super::super::text::normalize_offset(offset).and_then(|o| {
+    let minutes = shipmux_core::raw::time::normalize_offset(offset).and_then(|o| {
         let sign = if o.starts_with('-') { -1 } else { 1 };
         let h: i64 = o.get(1..3)?.parse().ok()?;
         let m: i64 = o.get(4..6)?.parse().ok()?;

@@ -1,5 +1,6 @@
 //! `shipmux new carrier NAME`: a carrier folder in the common shape (descriptor, config,
-//! protocol, rate, track, error, a simulator on the sandbox kit, a test against it) that
+//! protocol, error, codes, track, rate/{mod,request,response}, a simulator on the sandbox
+//! kit, and the conformance, protocol, sandbox and shared tests) that
 //! compiles and passes its tests as generated; the wire format is a placeholder to replace
 //! with the carrier's contract. See docs/carriers.md, "Adding a carrier".
 
@@ -38,26 +39,57 @@ pub struct NewCarrierArgs {
     pub shipmux: Option<PathBuf>,
 }
 
-/// The template, file by file: (path in the crate, text with `{{…}}` placeholders).
+/// The template, file by file: (path in the crate, text with `{{…}}` placeholders). The
+/// names are those of every carrier folder (docs/carriers.md, "The files of a carrier
+/// folder"); a carrier with a token call adds `src/auth.rs` and `src/sandbox/token.rs`.
 const TEMPLATE: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("template/Cargo.toml.tmpl")),
     ("src/lib.rs", include_str!("template/lib.rs.tmpl")),
-    ("src/config.rs", include_str!("template/config.rs.tmpl")),
     (
         "src/descriptor.rs",
         include_str!("template/descriptor.rs.tmpl"),
     ),
+    ("src/config.rs", include_str!("template/config.rs.tmpl")),
     ("src/protocol.rs", include_str!("template/protocol.rs.tmpl")),
-    ("src/rate.rs", include_str!("template/rate.rs.tmpl")),
-    ("src/track.rs", include_str!("template/track.rs.tmpl")),
     ("src/error.rs", include_str!("template/error.rs.tmpl")),
+    ("src/codes.rs", include_str!("template/codes.rs.tmpl")),
+    ("src/track.rs", include_str!("template/track.rs.tmpl")),
+    ("src/rate/mod.rs", include_str!("template/rate/mod.rs.tmpl")),
+    (
+        "src/rate/request.rs",
+        include_str!("template/rate/request.rs.tmpl"),
+    ),
+    (
+        "src/rate/response.rs",
+        include_str!("template/rate/response.rs.tmpl"),
+    ),
     (
         "src/sandbox/mod.rs",
         include_str!("template/sandbox/mod.rs.tmpl"),
     ),
     (
+        "src/sandbox/rates.rs",
+        include_str!("template/sandbox/rates.rs.tmpl"),
+    ),
+    (
+        "src/sandbox/tracking.rs",
+        include_str!("template/sandbox/tracking.rs.tmpl"),
+    ),
+    (
+        "tests/conformance.rs",
+        include_str!("template/tests/conformance.rs.tmpl"),
+    ),
+    (
+        "tests/protocol.rs",
+        include_str!("template/tests/protocol.rs.tmpl"),
+    ),
+    (
         "tests/sandbox.rs",
         include_str!("template/tests/sandbox.rs.tmpl"),
+    ),
+    (
+        "tests/shared.rs",
+        include_str!("template/tests/shared.rs.tmpl"),
     ),
 ];
 
@@ -149,9 +181,10 @@ pub fn render(
             .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
             .unwrap_or_default()
     };
-    let (core_dep, sandbox_dep, workspace) = match shipmux {
+    let (core_dep, core_dev_dep, sandbox_dep, workspace) = match shipmux {
         None => (
             "{ workspace = true }".to_string(),
+            "{ workspace = true, features = [\"testkit\"] }".to_string(),
             "{ workspace = true, optional = true }".to_string(),
             String::new(),
         ),
@@ -162,6 +195,10 @@ pub fn render(
             let path = |p: &str| root.join(p).display().to_string().replace('\\', "/");
             (
                 format!("{{ path = \"{}\" }}", path("core")),
+                format!(
+                    "{{ path = \"{}\", features = [\"testkit\"] }}",
+                    path("core")
+                ),
                 format!(
                     "{{ path = \"{}\", optional = true }}",
                     path("carriers/sandbox")
@@ -176,6 +213,7 @@ pub fn render(
             .replace("{{Type}}", &type_name)
             .replace("{{ENV}}", &id.to_ascii_uppercase())
             .replace("{{core_dep}}", &core_dep)
+            .replace("{{core_dev_dep}}", &core_dev_dep)
             .replace("{{sandbox_dep}}", &sandbox_dep)
             .replace("{{workspace}}", &workspace)
     };

@@ -10,8 +10,8 @@ use shipmux_sandbox::tracking::{
     StoryEvent, StoryEventKind, StoryOutcome, TrackingStory, US_PLACES, default_base_date,
 };
 
-use super::rate_request::text_of;
 use super::reply::{self, FedexError};
+use super::request::text_of;
 use crate::track::MAX_BATCH;
 
 /// Does the sandbox know `number`? FedEx Express numbers (12 digits) and Ground numbers (15)

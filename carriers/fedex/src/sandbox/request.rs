@@ -12,7 +12,7 @@ use shipmux_sandbox::price::Package;
 use super::reply::FedexError;
 use super::services;
 use crate::config::PICKUP_TYPES;
-use crate::json::decimal_of;
+use shipmux_core::raw::json::value::decimal as decimal_of;
 
 /// Rate types a request may ask for.
 const RATE_TYPES: [&str; 5] = ["LIST", "ACCOUNT", "INCENTIVE", "PREFERRED", "NONE"];

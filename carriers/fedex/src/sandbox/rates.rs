@@ -12,8 +12,8 @@ use shipmux_core::WeightUnit;
 use shipmux_sandbox::price::{self, Place, PriceQuote, Shipment};
 use shipmux_sandbox::tracking::default_base_date;
 
-use super::rate_request::{self, PARCEL_LIMIT_LB, Party, QuoteRequest};
 use super::reply::{self, FedexError};
+use super::request::{self, PARCEL_LIMIT_LB, Party, QuoteRequest};
 use super::services::{self, LaneFacts, Service};
 use super::wire::{
     Alert, Charge, Commit, CurrencyExchangeRate, DateDetail, DerivedLocation, OperationalDetail,
@@ -21,7 +21,7 @@ use super::wire::{
     ServiceDescription, ShipmentRateDetail, Surcharge, TransitDays, Weight,
 };
 use crate::codes;
-use crate::json::Dec;
+use shipmux_core::raw::json::Dec;
 
 /// The axum handler of the rate path.
 pub async fn quote(headers: HeaderMap, body: Bytes) -> Response {
@@ -40,7 +40,7 @@ pub fn answer(headers: &HeaderMap, body: &[u8]) -> Response {
     let Ok(body) = serde_json::from_slice::<Value>(body) else {
         return reply::invalid_input(customer);
     };
-    let request = match rate_request::read(&body) {
+    let request = match request::read(&body) {
         Ok(r) => r,
         Err(errors) => return reply::errors(StatusCode::BAD_REQUEST, customer, &errors),
     };

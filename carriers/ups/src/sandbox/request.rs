@@ -1,11 +1,13 @@
 //! The parts of a UPS Rating `RateRequest` (v2409 schema `RATERequestWrapper`, and the
 //! shapes of older versions) that the simulator checks and prices, as borrowing typed
-//! structs; everything else is skipped unread. Tolerance is [`crate::tolerant`]'s, so a
-//! request reads exactly as it did through `json.rs` and a `serde_json::Value`.
+//! structs; everything else is skipped unread. Tolerance is the toolkit's
+//! ([`shipmux_core::raw::json`]), so a request reads exactly as it did through `json.rs` and
+//! a `serde_json::Value`.
 
 use serde::de::IgnoredAny;
 
-use crate::tolerant::{List, Text, tolerant_object};
+use shipmux_core::raw::json::{List, Text};
+use shipmux_core::tolerant_object;
 
 tolerant_object! {
     /// The document: `{"RateRequest": …}`.

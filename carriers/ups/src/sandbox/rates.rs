@@ -17,11 +17,11 @@ use shipmux_core::{Dimensions, LengthUnit, Weight, WeightUnit};
 use shipmux_sandbox::price::{self, Package, Place, PriceQuote, Shipment};
 use shipmux_sandbox::tracking::default_base_date;
 
-use super::request_body::{self, Address, Party, RateRequest, RateRequestDocument};
-use super::response_body::{self as wire, AsText, OneOrMany};
+use super::request::{self, Address, Party, RateRequest, RateRequestDocument};
 use super::services::{self, SandboxService};
 use super::ups_error;
-use crate::tolerant::{List, Text};
+use super::wire::{self, AsText, OneOrMany};
+use shipmux_core::raw::json::{List, Text};
 
 /// Rating versions UPS lists (current and deprecated).
 const VERSIONS: &[&str] = &[
@@ -325,7 +325,7 @@ fn parse_request(request: RateRequest<'_>, shop: bool) -> Result<Parsed<'_>, Ref
         None
     } else {
         Some(
-            request_body::code(&shipment.service)
+            request::code(&shipment.service)
                 .ok_or_else(|| bad("111100", "Missing or invalid Service Code for Rate."))?
                 .to_string(),
         )
@@ -375,7 +375,7 @@ fn parse_request(request: RateRequest<'_>, shop: bool) -> Result<Parsed<'_>, Ref
     })
 }
 
-fn package_weight(p: &request_body::Package) -> Result<(Weight, &'static str), Refusal> {
+fn package_weight(p: &request::Package) -> Result<(Weight, &'static str), Refusal> {
     let invalid = || bad("111035", "Missing or invalid package weight.");
     let package_weight = p.package_weight.as_ref();
     let value = package_weight
@@ -384,7 +384,7 @@ fn package_weight(p: &request_body::Package) -> Result<(Weight, &'static str), R
         .filter(|w| *w > Decimal::ZERO)
         .ok_or_else(invalid)?;
     let code = package_weight
-        .and_then(|w| request_body::code(&w.unit_of_measurement))
+        .and_then(|w| request::code(&w.unit_of_measurement))
         .unwrap_or("LBS");
     let (unit, response_code) = match code.to_ascii_uppercase().as_str() {
         "LBS" => (WeightUnit::Lb, "LBS"),
@@ -402,7 +402,7 @@ fn package_weight(p: &request_body::Package) -> Result<(Weight, &'static str), R
     Ok((weight, response_code))
 }
 
-fn package_dimensions(p: &request_body::Package) -> Result<Option<Dimensions>, Refusal> {
+fn package_dimensions(p: &request::Package) -> Result<Option<Dimensions>, Refusal> {
     let Some(d) = &p.dimensions else {
         return Ok(None);
     };
@@ -414,7 +414,7 @@ fn package_dimensions(p: &request_body::Package) -> Result<Option<Dimensions>, R
     let (Some(l), Some(w), Some(h)) = (side(&d.length), side(&d.width), side(&d.height)) else {
         return Err(bad("111040", "Missing or invalid package dimensions."));
     };
-    let unit = match request_body::code(&d.unit_of_measurement)
+    let unit = match request::code(&d.unit_of_measurement)
         .unwrap_or("IN")
         .to_ascii_uppercase()
         .as_str()
