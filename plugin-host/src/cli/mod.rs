@@ -77,7 +77,9 @@ pub fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     // `serve` logs a line per request by default; the other commands only when asked.
-    init_tracing(matches!(cli.command, Command::Serve(_)).then_some("shipmux=info,shipmux_host=info"));
+    init_tracing(
+        matches!(cli.command, Command::Serve(_)).then_some("shipmux=info,shipmux_host=info"),
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
