@@ -515,6 +515,12 @@ fn our_json_has_the_fields_the_design_doc_names() {
         &ups_ground(),
         usd("17.60"),
     ));
+    // An option priced from a rate in another currency keeps the carrier's own amount.
+    let mut in_cad = ups_ground();
+    in_cad.total = Money::parse("24.00", "CAD").unwrap();
+    quote
+        .options
+        .push(ShippingOption::from_rate("ups", &in_cad, usd("17.60")));
     quote.errors.push(Error::timeout("late"));
     let samples: Vec<(&str, Value)> = vec![
         (

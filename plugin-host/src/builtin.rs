@@ -204,5 +204,6 @@ pub fn host_from_config(
         .rules(config.load_rules()?)
         .cache_options(config.cache_options()?)
         .options(config.host_options())
+        .exchange_rates(config.exchange_rates()?)
         .build())
 }

@@ -28,6 +28,10 @@
 //! ship_from = { country = "CA", postal_code = "K1G 3H7" }  # this account's own warehouse
 //! config = { username_env = "CANADAPOST_USERNAME", password_env = "CANADAPOST_PASSWORD" }
 //!
+//! [exchange_rates]              # carriers answering in another currency than the store's
+//! base = "USD"
+//! rates = { CAD = "1.3625" }     # 1 USD = 1.3625 CAD
+//!
 //! [rules]
 //! file = "rules.json"            # shipmux rules JSON: {"zones": [...]}
 //! # or a BigCommerce store's export:
@@ -47,7 +51,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use shipmux_core::rules::{BigCommerceImport, ZoneMatcher};
-use shipmux_core::{Address, CarrierId, Error, Result, WeightUnit};
+use shipmux_core::{Address, CarrierId, Error, ExchangeRates, Result, WeightUnit};
 
 use crate::cache::CacheOptions;
 use crate::fanout::Stragglers;
@@ -76,6 +80,10 @@ pub struct Config {
     /// `shipmux serve`: keys, limits, BigCommerce stores.
     #[serde(default)]
     pub serve: ServeSection,
+    /// Exchange rates for pricing carriers' rates in the store's currency:
+    /// `[exchange_rates] base = "USD"` and `rates = { CAD = "1.3625" }`.
+    #[serde(default)]
+    pub exchange_rates: ExchangeRates,
     /// The folder relative paths are read from (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -366,6 +374,14 @@ impl Config {
                 .map_err(|e| Error::config(format!("carriers.{id}: {}", e.message)))?;
         }
         Ok(config)
+    }
+
+    /// The exchange rates, checked.
+    pub fn exchange_rates(&self) -> Result<ExchangeRates> {
+        self.exchange_rates
+            .validate("exchange_rates")
+            .map_err(|e| Error::config(e.message))?;
+        Ok(self.exchange_rates.clone())
     }
 
     /// Host options from `[host]`.

@@ -1,7 +1,7 @@
 //! `Host`: carriers, shipping rules and the quote cache together — quotes, checkout quotes,
 //! tracking.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures::future::join_all;
@@ -10,7 +10,8 @@ use shipmux_core::checkout::{
 };
 use shipmux_core::rules::{MethodOutcome, RealTimeQuery, ZoneMatcher};
 use shipmux_core::{
-    Carrier, CarrierId, Error, ErrorKind, Rate, RateRequest, Result, Tracking, TrackingNumber,
+    Carrier, CarrierId, Error, ErrorKind, ExchangeRates, Rate, RateRequest, Result, Tracking,
+    TrackingNumber,
 };
 use tokio::time::Instant;
 
@@ -66,6 +67,7 @@ pub struct Host {
     rules: ZoneMatcher,
     cache: Arc<QuoteCache>,
     options: HostOptions,
+    exchange: RwLock<Arc<ExchangeRates>>,
 }
 
 impl std::fmt::Debug for Host {
@@ -85,6 +87,7 @@ pub struct HostBuilder {
     rules: ZoneMatcher,
     cache: Option<Arc<QuoteCache>>,
     options: HostOptions,
+    exchange: ExchangeRates,
 }
 
 impl HostBuilder {
@@ -112,6 +115,13 @@ impl HostBuilder {
         self
     }
 
+    /// Exchange rates for pricing carriers' rates in a checkout's currency (none by default:
+    /// a rate in another currency is reported as an error of its carrier).
+    pub fn exchange_rates(mut self, rates: ExchangeRates) -> Self {
+        self.exchange = rates;
+        self
+    }
+
     /// The host.
     pub fn build(self) -> Host {
         Host {
@@ -121,6 +131,7 @@ impl HostBuilder {
                 .cache
                 .unwrap_or_else(|| Arc::new(QuoteCache::new(CacheOptions::default()))),
             options: self.options,
+            exchange: RwLock::new(Arc::new(self.exchange)),
         }
     }
 }
@@ -134,6 +145,7 @@ impl Host {
             rules: ZoneMatcher::default(),
             cache: None,
             options: HostOptions::default(),
+            exchange: ExchangeRates::none(),
         }
     }
 
@@ -155,6 +167,22 @@ impl Host {
     /// The options.
     pub fn options(&self) -> HostOptions {
         self.options
+    }
+
+    /// The exchange rates checkout quotes are priced with now.
+    pub fn exchange_rates(&self) -> Arc<ExchangeRates> {
+        self.exchange
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Replaces the exchange rates (checked first); quotes from now on use them, cached
+    /// carrier answers included (the cache holds carriers' own amounts).
+    pub fn set_exchange_rates(&self, rates: ExchangeRates) -> Result<()> {
+        rates.validate("exchange_rates")?;
+        *self.exchange.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(rates);
+        Ok(())
     }
 
     /// Quotes `request` with every carrier (through the cache) within the quote deadline.
@@ -417,11 +445,12 @@ impl Host {
                 self.quote_cached(carrier, key, request, due).await?
             }
         };
+        let exchange = self.exchange_rates();
         rates
             .iter()
             .filter(|rate| query.allows(rate))
             .map(|rate| {
-                let cost = query.pricing.cost(rate)?;
+                let cost = query.pricing.price_in(rate, &exchange)?.cost;
                 Ok(ShippingOption::from_rate(method_id, rate, cost))
             })
             .collect()

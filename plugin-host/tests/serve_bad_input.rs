@@ -69,15 +69,19 @@ fn item() -> Value {
     json!({"sku": "A", "weight": {"units": "oz", "value": 10}, "quantity": 1})
 }
 
-/// Each row: what is sent, the status, a part of the message.
-fn rows() -> Vec<(
+/// One row: what it is, the path, the body, its content type, the status, a part of the
+/// message.
+type Row = (
     &'static str,
     &'static str,
     Vec<u8>,
     &'static str,
     u16,
     &'static str,
-)> {
+);
+
+/// Each row: what is sent, the status, a part of the message.
+fn rows() -> Vec<Row> {
     // Nesting where free-form JSON is allowed (zone options).
     let deep = format!(
         r#"{{"base_options": {{"origin": {{"zip": "90210", "country_iso2": "US"}},

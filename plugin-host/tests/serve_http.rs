@@ -362,3 +362,46 @@ async fn stopping_lets_the_requests_in_flight_finish() {
     // And nothing new is accepted.
     assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
 }
+
+#[tokio::test]
+async fn a_rate_in_another_currency_is_converted_with_the_stores_exchange_rates() {
+    let served = Served::start(ServeOptions::default()).await;
+    // A USD store shipping from its Canadian warehouse: Canada Post answers in CAD.
+    let mut body = cart(json!({}));
+    body["base_options"]["origin"] = json!({"zip": "K1G 3H7", "country_iso2": "CA"});
+    body["base_options"]["destination"] = json!({"zip": "M5V 3L9", "country_iso2": "CA"});
+    body["zone_options"] = json!({"carriers": ["canadapost"]});
+    let (status, answer) = served.post("/bigcommerce/rate", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(carriers_of(&answer).is_empty(), "{answer}");
+    let warning = answer["messages"][0]["text"].as_str().unwrap();
+    assert!(
+        warning.contains("no exchange rate from CAD to USD"),
+        "reported, not dropped: {warning}"
+    );
+
+    served
+        .host
+        .set_exchange_rates(
+            serde_json::from_value(json!({"base": "USD", "rates": {"CAD": "1.25"}})).unwrap(),
+        )
+        .unwrap();
+    let (status, answer) = served.post("/bigcommerce/rate", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(carriers_of(&answer), ["canadapost"], "{answer}");
+    for q in answer["carrier_quotes"][0]["quotes"].as_array().unwrap() {
+        assert_eq!(q["cost"]["currency"], "USD");
+        let said = q["description"].as_str().unwrap();
+        let cad: f64 = said
+            .split("carrier price ")
+            .nth(1)
+            .or_else(|| said.strip_prefix("Carrier price "))
+            .and_then(|t| t.strip_suffix(" CAD"))
+            .unwrap_or_else(|| panic!("{said}"))
+            .parse()
+            .unwrap();
+        let usd = q["cost"]["amount"].as_f64().unwrap();
+        assert!((usd - cad / 1.25).abs() < 0.006, "{usd} USD for {cad} CAD");
+    }
+    served.stop().await;
+}

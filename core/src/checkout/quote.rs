@@ -40,7 +40,9 @@ impl ConsignmentQuote {
 }
 
 /// One choice the shopper sees. JSON: `{"method": "m1", "carrier": "ups" | null,
-/// "service": "03" | null, "description": "…", "cost": Money, "transit_days": 3 | null}`.
+/// "service": "03" | null, "description": "…", "cost": Money, "transit_days": 3 | null}`,
+/// plus `"carrier_total": Money` when the carrier answered in another currency than the
+/// store's (its amount as it answered, beside the converted `cost`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShippingOption {
     /// The id of the method that offered it.
@@ -55,6 +57,9 @@ pub struct ShippingOption {
     pub cost: Money,
     /// Business days in transit, when the carrier said.
     pub transit_days: Option<u32>,
+    /// The carrier's own total, when it was in another currency and `cost` was converted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier_total: Option<Money>,
 }
 
 impl ShippingOption {
@@ -67,6 +72,7 @@ impl ShippingOption {
             description: description.to_string(),
             cost,
             transit_days: None,
+            carrier_total: None,
         }
     }
 
@@ -77,8 +83,9 @@ impl ShippingOption {
             carrier: Some(rate.carrier.clone()),
             service: Some(rate.service.clone()),
             description: rate.service_name.clone(),
-            cost,
             transit_days: rate.transit_days,
+            carrier_total: (rate.total.currency != cost.currency).then(|| rate.total.clone()),
+            cost,
         }
     }
 }

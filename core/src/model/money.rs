@@ -40,6 +40,18 @@ impl Currency {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Decimal places of the currency's minor unit (ISO 4217): 0 for the yen and the won, 3
+    /// for the Gulf dinars, 4 for the Chilean and Uruguayan units of account, 2 otherwise.
+    pub fn minor_units(&self) -> u32 {
+        match self.0.as_str() {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            "CLF" | "UYW" => 4,
+            _ => 2,
+        }
+    }
 }
 
 impl TryFrom<String> for Currency {
@@ -115,13 +127,15 @@ impl Money {
         ))
     }
 
-    /// The amount rounded half away from zero to the currency's minor unit (two places).
+    /// The amount rounded half away from zero to the currency's minor unit (two places for
+    /// most, none for the yen: [`Currency::minor_units`]), written with exactly that many.
     pub fn rounded(&self) -> Money {
-        Money::new(
-            self.amount
-                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
-            self.currency.clone(),
-        )
+        let places = self.currency.minor_units();
+        let mut amount = self
+            .amount
+            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        amount.rescale(places);
+        Money::new(amount, self.currency.clone())
     }
 }
 

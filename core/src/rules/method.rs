@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use super::decimal_text;
 use super::fees::{Adjustment, FeeSchedule, HandlingFee, Markup, PricedCost};
 use crate::checkout::{ConsignmentSummary, PackingStrategy};
-use crate::error::{Error, ErrorKind};
-use crate::model::{CarrierId, Currency, Money, Rate, WeightUnit};
+use crate::error::Error;
+use crate::model::{CarrierId, Currency, ExchangeRates, Money, Rate, WeightUnit};
 
 fn enabled_by_default() -> bool {
     true
@@ -257,20 +257,27 @@ pub struct RatePricing {
 
 impl RatePricing {
     /// The option's cost for `rate`, with its breakdown. A rate in another currency than the
-    /// store's cannot be priced (we do not convert currencies): `unsupported`, naming the carrier.
+    /// store's cannot be priced without exchange rates: `unsupported`, naming the carrier.
     pub fn price(&self, rate: &Rate) -> Result<PricedCost, Error> {
-        if rate.total.currency != self.currency {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
+        self.price_in(rate, &ExchangeRates::none())
+    }
+
+    /// [`RatePricing::price`], converting a rate in another currency into the store's first
+    /// (once, rounded to the store currency's minor unit), then applying the fees. No rate for
+    /// the pair is `unsupported`, naming the carrier and both currencies.
+    pub fn price_in(&self, rate: &Rate, rates: &ExchangeRates) -> Result<PricedCost, Error> {
+        let total = rates.convert(&rate.total, &self.currency).map_err(|e| {
+            Error::new(
+                e.kind,
                 format!(
-                    "a {} rate for service `{}` cannot be priced in a {} store (no currency conversion)",
-                    rate.total.currency, rate.service, self.currency
+                    "a {} rate for service `{}` cannot be priced in a {} store: {}",
+                    rate.total.currency, rate.service, self.currency, e.message
                 ),
             )
-            .with_carrier(&rate.carrier));
-        }
+            .with_carrier(&rate.carrier)
+        })?;
         self.fees
-            .apply(&rate.total)
+            .apply(&total)
             .map_err(|e| e.with_carrier(&rate.carrier))
     }
 

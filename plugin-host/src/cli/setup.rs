@@ -70,6 +70,7 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
                 .rules(rules)
                 .cache_options(config.cache_options()?)
                 .options(options)
+                .exchange_rates(config.exchange_rates()?)
                 .build();
             Ok(Setup {
                 host,

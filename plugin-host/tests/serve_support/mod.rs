@@ -19,6 +19,7 @@ pub struct Served {
     pub base: String,
     pub client: reqwest::Client,
     pub fleet: SandboxFleet,
+    pub host: Arc<Host>,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -77,8 +78,9 @@ impl Served {
                 ..HostOptions::default()
             })
             .build();
+        let host = Arc::new(host);
         let service = Service::new(
-            Arc::new(host),
+            host.clone(),
             options,
             Some(Accounts {
                 driver: driver.clone(),
@@ -102,6 +104,7 @@ impl Served {
             base,
             client: reqwest::Client::new(),
             fleet,
+            host,
             stop: Some(stop),
             task,
         }

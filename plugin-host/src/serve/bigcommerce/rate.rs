@@ -9,7 +9,7 @@ use axum::extract::{Extension, State};
 use futures::future::join_all;
 use rust_decimal::Decimal;
 use shipmux_core::checkout::{PackItem, PackingStrategy, carrier_max_weight};
-use shipmux_core::{Address, Carrier, Error, Rate, RateRequest};
+use shipmux_core::{Address, Carrier, Currency, Error, ExchangeRates, Rate, RateRequest};
 
 use super::auth::check_store;
 use super::payload::{
@@ -93,13 +93,16 @@ pub async fn rate(
             (group, quote)
         }
     });
+    let exchange = state.host.exchange_rates();
     for (group, quote) in join_all(asks).await {
         match quote {
             Ok(quote) => {
                 state.metrics.carrier_errors(quote.errors());
                 for c in &quote.carriers {
                     match &c.result {
-                        Ok(rates) => answer.rates(rates, &filter, store_currency.as_deref()),
+                        Ok(rates) => {
+                            answer.rates(rates, &filter, store_currency.as_ref(), &exchange)
+                        }
                         Err(e) => answer.failed(e),
                     }
                 }
@@ -144,7 +147,7 @@ fn request(
 fn read_items(
     state: &AppState,
     payload: &RateRequestPayload,
-) -> Result<(Vec<PackItem>, Option<String>), Problem> {
+) -> Result<(Vec<PackItem>, Option<Currency>), Problem> {
     let items = &payload.base_options.items;
     let max = state.options.bigcommerce.max_items;
     if items.len() > max {
@@ -153,7 +156,7 @@ fn read_items(
             format!("{} items, at most {max} in one request", items.len()),
         ));
     }
-    let mut currency: Option<String> = None;
+    let mut currency: Option<Currency> = None;
     let mut out = Vec::with_capacity(items.len());
     let mut units: u64 = 0;
     for (i, item) in items.iter().enumerate() {
@@ -165,7 +168,9 @@ fn read_items(
         ] {
             if let Some(m) = money {
                 m.check(&format!("{field}.{name}"))?;
-                currency.get_or_insert_with(|| m.currency.clone());
+                if currency.is_none() {
+                    currency = Some(Currency::new(&m.currency)?);
+                }
             }
         }
         if quantity == 0 {
@@ -235,27 +240,43 @@ impl Answer {
         );
     }
 
-    fn rates(&mut self, rates: &[Rate], filter: &ZoneFilter, currency: Option<&str>) {
+    fn rates(
+        &mut self,
+        rates: &[Rate],
+        filter: &ZoneFilter,
+        currency: Option<&Currency>,
+        exchange: &ExchangeRates,
+    ) {
         for rate in rates {
             let carrier = rate.carrier.as_str();
             if !filter.allows_service(carrier, &rate.service) {
                 continue;
             }
-            let total = rate.total.rounded();
-            if let Some(store) = currency
-                && total.currency.as_str() != store
-            {
-                self.note(
-                    "WARNING",
-                    format!(
-                        "{} {}: priced in {}, not the store's {store}; no exchange rate is configured",
-                        name(carrier),
-                        rate.service_name,
-                        total.currency
-                    ),
-                );
-                continue;
-            }
+            // In the store's currency: converted once when the carrier answered in another,
+            // with the carrier's own amount said in the description.
+            let (total, converted_from) = match currency {
+                Some(store) if &rate.total.currency != store => {
+                    match exchange.convert(&rate.total, store) {
+                        Ok(total) => (total, Some(rate.total.rounded())),
+                        Err(e) => {
+                            self.note(
+                                "WARNING",
+                                format!("{} {}: {}", name(carrier), rate.service_name, e.message),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                _ => (rate.total.rounded(), None),
+            };
+            let description = match (&converted_from, rate.guaranteed) {
+                (Some(from), true) => {
+                    Some(format!("Guaranteed delivery time; carrier price {from}"))
+                }
+                (Some(from), false) => Some(format!("Carrier price {from}")),
+                (None, true) => Some("Guaranteed delivery time".to_string()),
+                (None, false) => None,
+            };
             let quote = Quote {
                 code: clip(&rate.service, 50),
                 display_name: clip(&rate.service_name, 100),
@@ -264,9 +285,7 @@ impl Answer {
                     amount: total.amount,
                 },
                 discounted_cost: None,
-                description: rate
-                    .guaranteed
-                    .then(|| "Guaranteed delivery time".to_string()),
+                description,
                 rate_id: clip(&format!("{carrier}:{}", rate.service), 50),
                 transit_time: rate.transit_days.filter(|d| *d >= 1).map(|d| TransitTime {
                     units: "BUSINESS_DAYS".to_string(),
