@@ -106,7 +106,19 @@ impl CarrierProtocol for DhlExpressProtocol {
         )))
     }
 
+    /// The credentials work when the look-up answers with its `address` list (empty when DHL
+    /// knows no such place); any other 200 body is unreadable, not a success.
     fn parse_connect(&self, response: &HttpResponse) -> Result<()> {
-        error::read(response, "address-validate").map(|_| ())
+        let answer = error::read(response, "address-validate")?;
+        if answer
+            .get("address")
+            .is_some_and(serde_json::Value::is_array)
+        {
+            return Ok(());
+        }
+        Err(error::carrier(shipmux_core::Error::parse(format!(
+            "DHL Express address-validate answer has no `address` list; status {}",
+            response.status
+        ))))
     }
 }
