@@ -14,6 +14,7 @@ use crate::model::CarrierId;
 
 /// What went wrong, independent of the carrier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -82,6 +83,7 @@ impl fmt::Display for ErrorKind {
 
 /// Which of a carrier's operations an error came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Operation {
@@ -118,6 +120,7 @@ impl fmt::Display for Operation {
 /// Messages never contain secrets: adapters build them from carrier text and our own words,
 /// never from credentials or tokens.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Error {
     /// What went wrong.
     pub kind: ErrorKind,

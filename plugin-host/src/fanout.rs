@@ -51,6 +51,7 @@ pub struct CarrierQuote {
 /// A carrier that was not asked because it cannot serve the request's route (it ships only
 /// from other countries, or only domestically).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct Skipped {
     /// Which carrier.
     pub carrier: CarrierId,

@@ -10,6 +10,7 @@ use crate::model::{Address, Currency, Dimensions, Money, Weight};
 /// A checkout to quote. JSON:
 /// `{"origin": Address, "currency": "USD", "line_items": [LineItem], "consignments": [Consignment]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Checkout {
     /// Where everything ships from.
     pub origin: Address,
@@ -25,6 +26,7 @@ pub struct Checkout {
 /// `{"id": "li-1", "quantity": 2, "unit_price": "19.99", "weight": Weight,
 ///   "dimensions": Dimensions | null, "ships_separately": false, "fixed_shipping_cost": Money | null}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineItem {
     /// The cart's id for the line (`item_id` in consignments).
     pub id: String,
@@ -33,6 +35,7 @@ pub struct LineItem {
     pub quantity: i64,
     /// Price of one unit in the checkout currency.
     #[serde(with = "crate::model::decimal_str")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::model::DecimalSchema))]
     pub unit_price: Decimal,
     /// Weight of one unit.
     pub weight: Weight,
@@ -84,6 +87,7 @@ impl LineItem {
 /// Items travelling together to one address. JSON:
 /// `{"id": "c1", "address": Address, "line_items": [{"item_id": "li-1", "quantity": 2}]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Consignment {
     /// Its id, unique in the checkout.
     pub id: String,
@@ -106,6 +110,7 @@ impl Consignment {
 
 /// A quantity of one line item inside a consignment. JSON: `{"item_id": "li-1", "quantity": 2}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsignmentLine {
     /// The line item's id.
     pub item_id: String,

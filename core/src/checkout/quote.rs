@@ -8,6 +8,7 @@ use crate::model::{CarrierId, Money, Rate};
 
 /// Shipping options for every consignment of a checkout. JSON: `{"consignments": [...]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckoutQuote {
     /// One entry per consignment, in the checkout's order.
     pub consignments: Vec<ConsignmentQuote>,
@@ -16,6 +17,7 @@ pub struct CheckoutQuote {
 /// Options for one consignment. JSON:
 /// `{"id": "c1", "zone": "US West" | null, "options": [ShippingOption], "errors": [Error]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsignmentQuote {
     /// The consignment's id.
     pub id: String,
@@ -44,6 +46,7 @@ impl ConsignmentQuote {
 /// plus `"carrier_total": Money` when the carrier answered in another currency than the
 /// store's (its amount as it answered, beside the converted `cost`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShippingOption {
     /// The id of the method that offered it.
     pub method: String,

@@ -9,6 +9,7 @@ use crate::error::Error;
 /// `{"country": "US", "postal_code": "90210", "region": "CA", "city": "Beverly Hills",
 ///   "lines": ["1 Main St"], "residential": true, "name": null, "company": null}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     /// ISO 3166-1 alpha-2 country code.
     pub country: String,

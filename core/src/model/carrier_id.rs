@@ -8,6 +8,11 @@ use crate::error::Error;
 
 /// A carrier's id: lower-case letters, digits, `_` and `-` (`ups`, `fedex`, `canadapost`).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, pattern = "^[a-z0-9_-]{1,64}$", example = "ups")
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct CarrierId(String);
 
@@ -67,6 +72,7 @@ impl fmt::Display for CarrierId {
 
 /// A service a carrier offers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceInfo {
     /// The carrier's code (`03`).
     pub code: String,
@@ -86,6 +92,7 @@ impl ServiceInfo {
 
 /// What a carrier can do.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Capabilities {
     /// Quotes rates.
     pub rates: bool,
@@ -113,6 +120,7 @@ impl Capabilities {
 
 /// A carrier's id, name, services and capabilities.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CarrierInfo {
     /// Its id.
     pub id: CarrierId,

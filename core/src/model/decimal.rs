@@ -33,6 +33,22 @@ pub fn parse_decimal_or_scientific(text: &str) -> Option<Decimal> {
     })
 }
 
+/// The schema of a decimal [`decimal_str`] writes (feature `openapi`): JSON text such as
+/// `"12.50"`, exactly as scaled, never a JSON number nor an exponent. A `Decimal` field says
+/// `#[schema(value_type = DecimalSchema)]`; the type itself is never built.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(
+    as = Decimal,
+    description = "A decimal as JSON text, exactly as scaled (`\"12.50\"`), never a JSON number: \
+                   amounts and measures stay exact.",
+    value_type = String,
+    pattern = r"^-?[0-9]+(\.[0-9]+)?$",
+    example = "12.50"
+)]
+#[expect(dead_code, reason = "only its schema is used: never built")]
+pub struct DecimalSchema(String);
+
 /// `#[serde(with = "shipmux_core::model::decimal_str")]`: a decimal as a JSON string, read
 /// through [`parse_decimal`].
 pub mod decimal_str {

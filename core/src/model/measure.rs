@@ -21,6 +21,7 @@ mod rust_decimal_macros_free {
 
 /// A unit of mass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum WeightUnit {
     /// Grams.
@@ -58,6 +59,7 @@ impl WeightUnit {
 
 /// A unit of length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LengthUnit {
     /// Millimetres.
@@ -96,9 +98,11 @@ pub fn ceil_to_step(value: Decimal, step: Decimal) -> Decimal {
 
 /// A weight. JSON: `{"value": "2.5", "unit": "lb"}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Weight {
     /// The amount, as a decimal string in JSON.
     #[serde(with = "crate::model::decimal_str")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::model::DecimalSchema))]
     pub value: Decimal,
     /// Its unit.
     pub unit: WeightUnit,
@@ -191,15 +195,19 @@ impl Weight {
 /// A box's outer dimensions. JSON:
 /// `{"length": "12", "width": "8", "height": "6", "unit": "in"}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dimensions {
     /// Length, as a decimal string in JSON.
     #[serde(with = "crate::model::decimal_str")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::model::DecimalSchema))]
     pub length: Decimal,
     /// Width.
     #[serde(with = "crate::model::decimal_str")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::model::DecimalSchema))]
     pub width: Decimal,
     /// Height.
     #[serde(with = "crate::model::decimal_str")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::model::DecimalSchema))]
     pub height: Decimal,
     /// Unit of all three.
     pub unit: LengthUnit,

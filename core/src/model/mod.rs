@@ -13,6 +13,8 @@ mod tracking;
 
 pub use address::{Address, normalize_postcode};
 pub use carrier_id::{Capabilities, CarrierId, CarrierInfo, ServiceInfo};
+#[cfg(feature = "openapi")]
+pub use decimal::DecimalSchema;
 pub use decimal::{MAX_DECIMAL_TEXT, decimal_str, parse_decimal, parse_decimal_or_scientific};
 pub use exchange::ExchangeRates;
 pub use measure::{Dimensions, LengthUnit, Weight, WeightUnit, ceil_to_step};

@@ -8,7 +8,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 /// An ISO 4217 currency code such as `USD` (three upper-case ASCII letters).
+///
+/// Written upper-case; read in any case and trimmed (the schema's pattern is the written form).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, pattern = "^[A-Z]{3}$", example = "USD")
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency(String);
 
@@ -83,9 +90,11 @@ impl fmt::Display for Currency {
 ///
 /// The amount keeps the scale it was written with (`"16.00"` stays `"16.00"`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     /// The exact amount, serialized as a decimal string.
     #[serde(with = "crate::model::decimal_str")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::model::DecimalSchema))]
     pub amount: Decimal,
     /// ISO 4217 code.
     pub currency: Currency,

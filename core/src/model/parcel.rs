@@ -10,6 +10,7 @@ use crate::error::Error;
 /// `{"weight": {"value": "2.5", "unit": "lb"}, "dimensions": {…} | null,
 ///   "declared_value": {"amount": "50.00", "currency": "USD"} | null}`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Parcel {
     /// Actual weight.
     pub weight: Weight,
@@ -65,6 +66,7 @@ impl Parcel {
 /// `{"origin": Address, "destination": Address, "parcels": [Parcel],
 ///   "services": ["03"] | null, "ship_date": "2026-11-25" | null}`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateRequest {
     /// Where the parcels leave from.
     pub origin: Address,

@@ -7,6 +7,7 @@ use super::{CarrierId, Money, Weight};
 
 /// The kind of a charge inside a rate's total.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ChargeKind {
     /// The transport base.
@@ -23,6 +24,7 @@ pub enum ChargeKind {
 
 /// One component of a rate's total. JSON: `{"kind": "fuel", "code": "…" | null, "amount": Money}`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Charge {
     /// What the charge is for.
     pub kind: ChargeKind,
@@ -34,6 +36,7 @@ pub struct Charge {
 
 /// A quoted price for one service. JSON: see docs/design.md.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rate {
     /// Which carrier quoted it.
     pub carrier: CarrierId,

@@ -63,6 +63,7 @@ impl fmt::Display for TrackingNumber {
 
 /// A shipment's normalized status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Label created, not yet handed to the carrier.
@@ -87,6 +88,7 @@ pub enum Status {
 
 /// Where an event happened; every key present, missing ones `null`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Location {
     /// City.
     pub city: Option<String>,
@@ -100,6 +102,7 @@ pub struct Location {
 
 /// One scan or status change.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackingEvent {
     /// Local time with the carrier's offset when it gave one (`2026-11-24T10:12:00-05:00`),
     /// else without (`2026-11-24T10:12:00`). Never converted to UTC.
@@ -116,6 +119,7 @@ pub struct TrackingEvent {
 
 /// What a carrier says about a tracking number. JSON: see docs/design.md.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tracking {
     /// Which carrier.
     pub carrier: CarrierId,

@@ -11,6 +11,14 @@ use serde_json::{Value, json};
 use super::state::AppState;
 
 /// Always 200 while the process serves.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses(
+        (status = 200, body = crate::serve::openapi::Health, description = "The process serves."),
+    ),
+)]
 pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
@@ -18,6 +26,17 @@ pub async fn healthz() -> Json<Value> {
 /// 200 once every carrier's start-up connection finished and at least one carrier is
 /// configured; 503 before. The body lists each carrier and its connection error, if any (a
 /// carrier that failed to connect is still asked at checkout: it may recover).
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, body = crate::serve::openapi::Readiness,
+         description = "Carriers are configured and their start-up connections finished."),
+        (status = 503, body = crate::serve::openapi::Readiness,
+         description = "Not ready yet, or no carrier is configured: `reason` says which."),
+    ),
+)]
 pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Value>) {
     let loaded = !state.host.registry().is_empty();
     let done = state.readiness.is_done();

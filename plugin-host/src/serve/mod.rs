@@ -25,6 +25,7 @@ pub mod health;
 pub mod limits;
 pub mod metrics;
 pub mod observe;
+pub mod openapi;
 pub mod options;
 pub mod problem;
 pub mod state;
@@ -125,6 +126,7 @@ impl Service {
             .route("/healthz", get(health::healthz))
             .route("/readyz", get(health::readyz))
             .route("/metrics", get(metrics_text))
+            .route("/openapi.json", get(openapi::openapi_json))
             .merge(work)
             .fallback(not_found)
             .layer(axum::middleware::from_fn_with_state(
@@ -136,6 +138,14 @@ impl Service {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, body = String,
+               content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8",
+               description = "The metrics, in OpenMetrics text.")),
+)]
 async fn metrics_text(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (
         [(

@@ -9,7 +9,15 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use shipmux_core::{Error, ErrorKind};
+
+/// The body of every error answer: `{"error": Error}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorAnswer {
+    /// What went wrong.
+    pub error: Error,
+}
 
 /// An error answer: a status and the error.
 #[derive(Debug)]
@@ -65,11 +73,8 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let retry_after = self.error.retry_after_ms;
-        let mut response = (
-            self.status,
-            axum::Json(serde_json::json!({ "error": self.error })),
-        )
-            .into_response();
+        let mut response =
+            (self.status, axum::Json(ErrorAnswer { error: self.error })).into_response();
         if let Some(ms) = retry_after {
             let seconds = ms.div_ceil(1000).max(1);
             if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {

@@ -22,7 +22,7 @@ use super::state::AppState;
 use crate::fanout::Skipped;
 
 /// The answer to `POST /v1/rates`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RatesAnswer {
     /// Every rate that arrived in time, carrier by carrier.
     pub rates: Vec<Rate>,
@@ -33,6 +33,22 @@ pub struct RatesAnswer {
 }
 
 /// `POST /v1/rates`.
+#[utoipa::path(
+    post,
+    path = "/v1/rates",
+    tag = "v1",
+    request_body = RateRequest,
+    responses(
+        (status = 200, body = RatesAnswer,
+         description = "Every carrier at once, answered at the quote deadline with what arrived: \
+                        a carrier that failed is in `errors`, one that cannot serve the route in \
+                        `skipped`. 200 even when some carriers failed."),
+        crate::serve::openapi::BodyErrors,
+        crate::serve::openapi::ApiKeyErrors,
+        crate::serve::openapi::BoundedErrors,
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn rates(
     State(state): State<Arc<AppState>>,
     JsonBody(request): JsonBody<RateRequest>,
@@ -47,6 +63,21 @@ pub async fn rates(
 }
 
 /// `POST /v1/checkouts/quote`.
+#[utoipa::path(
+    post,
+    path = "/v1/checkouts/quote",
+    tag = "v1",
+    request_body = Checkout,
+    responses(
+        (status = 200, body = CheckoutQuote,
+         description = "Shipping options per consignment; a consignment's missing options are \
+                        explained in its `errors`."),
+        crate::serve::openapi::BodyErrors,
+        crate::serve::openapi::ApiKeyErrors,
+        crate::serve::openapi::BoundedErrors,
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn checkout_quote(
     State(state): State<Arc<AppState>>,
     JsonBody(checkout): JsonBody<Checkout>,
@@ -59,20 +90,48 @@ pub async fn checkout_quote(
 }
 
 /// The query of `GET /v1/tracking/{number}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TrackingQuery {
     /// The carrier; detected from the number when absent.
     pub carrier: Option<String>,
 }
 
 /// The answer to `GET /v1/tracking/{number}`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TrackingAnswer {
     /// The shipment's status and events.
     pub tracking: Tracking,
 }
 
 /// `GET /v1/tracking/{number}`.
+#[utoipa::path(
+    get,
+    path = "/v1/tracking/{number}",
+    tag = "v1",
+    params(
+        ("number" = String, Path,
+         description = "The tracking number: 4–50 letters and digits (spaces are ignored)."),
+        TrackingQuery,
+    ),
+    responses(
+        (status = 200, body = TrackingAnswer, description = "The shipment's status and events."),
+        (status = 400, body = crate::serve::problem::ErrorAnswer,
+         description = "Not a tracking number, no carrier recognizes it, or the named carrier is \
+                        not configured."),
+        (status = 404, body = crate::serve::problem::ErrorAnswer,
+         description = "The carrier does not know the number."),
+        (status = 429, body = crate::serve::problem::ErrorAnswer,
+         description = "The carrier said to slow down (`Retry-After` when it said how long)."),
+        (status = 501, body = crate::serve::problem::ErrorAnswer,
+         description = "The carrier does not track."),
+        (status = 502, body = crate::serve::problem::ErrorAnswer,
+         description = "The carrier refused the request or answered something unreadable."),
+        crate::serve::openapi::ApiKeyErrors,
+        crate::serve::openapi::BoundedErrors,
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn tracking(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
@@ -103,13 +162,25 @@ pub async fn tracking(
 }
 
 /// The answer to `GET /v1/carriers`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CarriersAnswer {
     /// Each configured carrier: id, name, services, capabilities.
     pub carriers: Vec<CarrierInfo>,
 }
 
 /// `GET /v1/carriers`.
+#[utoipa::path(
+    get,
+    path = "/v1/carriers",
+    tag = "v1",
+    responses(
+        (status = 200, body = CarriersAnswer,
+         description = "Each configured carrier: id, name, services, capabilities."),
+        crate::serve::openapi::ApiKeyErrors,
+        crate::serve::openapi::BoundedErrors,
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn carriers(State(state): State<Arc<AppState>>) -> Json<CarriersAnswer> {
     Json(CarriersAnswer {
         carriers: state.host.registry().list(),

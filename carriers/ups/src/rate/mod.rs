@@ -5,6 +5,7 @@
 mod request;
 mod response;
 
+#[cfg(feature = "sandbox")]
 pub(crate) use request::AsText;
 pub use request::{build_rate, request_option, transaction_id};
 pub use response::parse_rate;

@@ -17,6 +17,20 @@ use crate::serve::state::AppState;
 const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 
 /// `POST /bigcommerce/check_connection_options`.
+#[utoipa::path(
+    post,
+    path = "/bigcommerce/check_connection_options",
+    tag = "bigcommerce",
+    request_body = CheckConnectionOptionsRequest,
+    responses(
+        (status = 200, body = CheckConnectionOptionsResponse,
+         description = "Whether each carrier account the store sent connects; settings that \
+                        cannot make an account are `valid: false`, not an error."),
+        crate::serve::openapi::BodyErrors,
+        crate::serve::openapi::StoreSecretErrors,
+        crate::serve::openapi::BoundedErrors,
+    ),
+)]
 pub async fn check_connection_options(
     State(state): State<Arc<AppState>>,
     JsonBody(request): JsonBody<CheckConnectionOptionsRequest>,

@@ -8,20 +8,22 @@ use serde::{Deserialize, Deserializer, Serialize};
 use shipmux_core::{Address, Dimensions, Error, LengthUnit, Weight, WeightUnit};
 
 /// `POST /rate`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RateRequestPayload {
     /// The shipment.
     pub base_options: BaseOptions,
     /// The zone's settings for this app (`carriers`, `services`: which to offer).
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub zone_options: Option<serde_json::Map<String, serde_json::Value>>,
     /// The store's connection settings (its own carrier accounts, its shared secret).
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub connection_options: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// What is shipped, from where, to where.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct BaseOptions {
     /// The store's warehouse.
     pub origin: ShippingAddress,
@@ -31,6 +33,7 @@ pub struct BaseOptions {
     pub items: Vec<RateRequestItem>,
     /// The store asking.
     #[serde(default, deserialize_with = "text_or_number")]
+    #[schema(schema_with = crate::serve::openapi::optional_text_or_number)]
     pub store_id: Option<String>,
     /// The shopper (unused for pricing).
     #[serde(default)]
@@ -41,7 +44,7 @@ pub struct BaseOptions {
 }
 
 /// An origin or destination.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ShippingAddress {
     /// Street line 1.
     #[serde(default)]
@@ -51,6 +54,7 @@ pub struct ShippingAddress {
     pub street_2: Option<String>,
     /// Postal code (wallets may send only its first part: `SW1A`, `K1A`).
     #[serde(deserialize_with = "text")]
+    #[schema(schema_with = crate::serve::openapi::text_or_number)]
     pub zip: String,
     /// City.
     #[serde(default)]
@@ -69,16 +73,18 @@ pub struct ShippingAddress {
 }
 
 /// A cart item.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RateRequestItem {
     /// The variant's SKU.
     #[serde(default)]
     pub sku: Option<String>,
     /// The variant.
     #[serde(default, deserialize_with = "text_or_number")]
+    #[schema(schema_with = crate::serve::openapi::optional_text_or_number)]
     pub variant_id: Option<String>,
     /// The product.
     #[serde(default, deserialize_with = "text_or_number")]
+    #[schema(schema_with = crate::serve::openapi::optional_text_or_number)]
     pub product_id: Option<String>,
     /// The product's name.
     #[serde(default)]
@@ -110,16 +116,17 @@ pub struct RateRequestItem {
 }
 
 /// A length.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct DimensionValue {
     /// `cm` or `in`.
     pub units: LengthUnits,
     /// ≥ 0.
+    #[schema(schema_with = crate::serve::openapi::json_decimal)]
     pub value: Decimal,
 }
 
 /// BigCommerce's length units.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub enum LengthUnits {
     /// Centimetres.
     #[serde(rename = "cm")]
@@ -130,16 +137,17 @@ pub enum LengthUnits {
 }
 
 /// A weight.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct WeightValue {
     /// `oz` or `g`.
     pub units: WeightUnits,
     /// ≥ 0.
+    #[schema(schema_with = crate::serve::openapi::json_decimal)]
     pub value: Decimal,
 }
 
 /// BigCommerce's weight units.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub enum WeightUnits {
     /// Ounces.
     #[serde(rename = "oz")]
@@ -150,24 +158,27 @@ pub enum WeightUnits {
 }
 
 /// An amount of money.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct MoneyValue {
     /// ISO 4217, three capitals.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: String,
     /// ≥ 0 (a JSON number).
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[schema(schema_with = crate::serve::openapi::json_decimal)]
     pub amount: Decimal,
 }
 
 /// `POST /check_connection_options`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CheckConnectionOptionsRequest {
     /// The store's connection settings.
+    #[schema(value_type = Object)]
     pub connection_options: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `POST /check_connection_options`'s answer.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CheckConnectionOptionsResponse {
     /// Whether the settings work.
     pub valid: bool,
@@ -176,7 +187,7 @@ pub struct CheckConnectionOptionsResponse {
 }
 
 /// `POST /rate`'s answer.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RateResponsePayload {
     /// This answer's id (≤ 50 characters).
     pub quote_id: String,
@@ -189,7 +200,7 @@ pub struct RateResponsePayload {
 }
 
 /// One carrier's quotes.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CarrierQuote {
     /// The carrier.
     pub carrier_info: CarrierInfo,
@@ -198,7 +209,8 @@ pub struct CarrierQuote {
 }
 
 /// A carrier as BigCommerce shows it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = BigCommerceCarrierInfo)]
 pub struct CarrierInfo {
     /// Its id (≤ 50).
     pub code: String,
@@ -207,7 +219,7 @@ pub struct CarrierInfo {
 }
 
 /// One shipping option.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Quote {
     /// The service code (1–50).
     pub code: String,
@@ -229,7 +241,7 @@ pub struct Quote {
 }
 
 /// How long a service takes.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TransitTime {
     /// `BUSINESS_DAYS`, `DAYS` or `HOURS`.
     pub units: String,
@@ -238,7 +250,7 @@ pub struct TransitTime {
 }
 
 /// A message to the merchant.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Message {
     /// 1–500 characters.
     pub text: String,

@@ -28,6 +28,20 @@ pub const MAX_UNITS: u64 = 100_000;
 const TTL_AFTER_FAILURE: u32 = 5;
 
 /// `POST /bigcommerce/rate`.
+#[utoipa::path(
+    post,
+    path = "/bigcommerce/rate",
+    tag = "bigcommerce",
+    request_body = RateRequestPayload,
+    responses(
+        (status = 200, body = RateResponsePayload,
+         description = "Quotes from every carrier the zone offers, cheapest first per carrier; a \
+                        carrier that failed or cannot serve the route is a message."),
+        crate::serve::openapi::BodyErrors,
+        crate::serve::openapi::StoreSecretErrors,
+        crate::serve::openapi::BoundedErrors,
+    ),
+)]
 pub async fn rate(
     State(state): State<Arc<AppState>>,
     Extension(RequestId(request_id)): Extension<RequestId>,
