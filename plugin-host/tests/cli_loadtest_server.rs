@@ -1,6 +1,7 @@
 //! `shipmux loadtest --server`: the load test driving running servers over HTTP — a real
 //! `shipmux serve` end to end, API keys, round-robin over several servers — and the flags
-//! that only make sense in process refused with it.
+//! that only make sense in process refused with it; and `--target`, the other way of putting
+//! a process boundary into the load test.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -263,4 +264,53 @@ fn refuses_in_process_flags_with_server() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "--api-key needs --server");
+}
+
+/// `--target` for every carrier: the quotes go to the sandboxes in the other process and none
+/// is started here (an empty list of local sandboxes once started every built-in, which then
+/// took the targets' place).
+#[test]
+fn targets_for_every_carrier_start_no_sandbox_here() {
+    let mut sandbox = shipmux()
+        .args(["sandbox", "--carriers", "ups"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("shipmux sandbox starts");
+    let mut first = String::new();
+    BufReader::new(sandbox.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("the sandbox's line");
+    let url = first
+        .trim()
+        .strip_prefix("ups ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("report.json");
+    let target = format!("ups={url}");
+    let out = shipmux()
+        .args([
+            "loadtest",
+            "--carriers",
+            "ups",
+            "--target",
+            &target,
+            "--cache",
+            "off",
+            "--quotes",
+            "20",
+            "--concurrency",
+            "4",
+            "--json",
+        ])
+        .arg(&report)
+        .output()
+        .expect("the shipmux binary runs");
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(v["upstream_calls"], json!({"ups": 20}), "{v}");
+    assert_eq!(v["settings"]["in_process_sandboxes"], false, "{v}");
 }
