@@ -2,8 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use hdrhistogram::Histogram;
 use serde::Serialize;
 
+use super::process;
+use super::runner::Run;
 use super::tally::ErrorCounts;
 
 /// Latency percentiles in milliseconds.
@@ -37,11 +40,51 @@ pub struct Sample {
     pub rss_mb: Option<f64>,
 }
 
+/// What the sandboxes and the cache counted during an in-process run (the client of a server
+/// cannot see them).
+pub struct Upstream {
+    /// Rate calls each carrier's sandbox received.
+    pub upstream_calls: BTreeMap<String, u64>,
+    /// Token requests each carrier's sandbox received.
+    pub token_calls: BTreeMap<String, u64>,
+    /// The host's cache counters.
+    pub cache: Cache,
+}
+
+/// Over HTTP: how the exchanges ended.
+#[derive(Debug, Serialize)]
+pub struct HttpCounts {
+    /// Answers by HTTP status (`"200": n`).
+    pub status: BTreeMap<String, u64>,
+    /// Requests that got no answer, by what failed (`connect`, `timeout`, `body`, `other`).
+    pub transport_errors: BTreeMap<String, u64>,
+}
+
 /// How the run was set up.
 #[derive(Debug, Serialize)]
 pub struct Settings {
-    pub carriers: Vec<String>,
     pub distinct: u32,
+    /// The in-process host's settings.
+    #[serde(flatten)]
+    pub in_process: Option<InProcessSettings>,
+    /// The servers driven over HTTP.
+    #[serde(flatten)]
+    pub server: Option<ServerSettings>,
+}
+
+/// `--server`: where the quotes went.
+#[derive(Debug, Serialize)]
+pub struct ServerSettings {
+    /// The servers' base URLs, quoted round-robin.
+    pub servers: Vec<String>,
+    /// Whether an API key was sent (never the key).
+    pub api_key: bool,
+}
+
+/// The in-process host's settings.
+#[derive(Debug, Serialize)]
+pub struct InProcessSettings {
+    pub carriers: Vec<String>,
     pub cache: bool,
     pub deadline_ms: u64,
     pub latency_ms: u64,
@@ -71,11 +114,15 @@ pub struct Report {
     pub cpu_ms_per_quote: Option<f64>,
     /// Peak resident memory of this process, MB.
     pub rss_mb: Option<f64>,
-    /// Rate calls each carrier's sandbox received.
-    pub upstream_calls: BTreeMap<String, u64>,
-    /// Token requests each carrier's sandbox received.
-    pub token_calls: BTreeMap<String, u64>,
-    pub cache: Cache,
+    /// Rate calls each carrier's sandbox received (`null` over HTTP: not visible to a client).
+    pub upstream_calls: Option<BTreeMap<String, u64>>,
+    /// Token requests each carrier's sandbox received (`null` over HTTP).
+    pub token_calls: Option<BTreeMap<String, u64>>,
+    /// The host's cache counters (`null` over HTTP).
+    pub cache: Option<Cache>,
+    /// Over HTTP: answers by status and transport failures (absent in process).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpCounts>,
     /// Errors per carrier per kind.
     pub errors: ErrorCounts,
     /// Quotes in which every carrier answered.
@@ -88,6 +135,68 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of `run` at `concurrency`, with the in-process counters when there are
+    /// any; also returns the latency histogram (for the plot).
+    pub fn build(
+        concurrency: u32,
+        run: Run,
+        upstream: Option<Upstream>,
+        settings: Settings,
+    ) -> (Report, Histogram<u64>) {
+        let h = &run.tally.latency_us;
+        let ms = |us: u64| us as f64 / 1000.0;
+        let quotes = run.tally.quotes;
+        let elapsed_s = run.elapsed.as_secs_f64();
+        let http = settings.server.as_ref().map(|_| HttpCounts {
+            status: run
+                .tally
+                .http_status
+                .iter()
+                .map(|(status, n)| (status.to_string(), *n))
+                .collect(),
+            transport_errors: run
+                .tally
+                .transport_errors
+                .iter()
+                .map(|(what, n)| ((*what).to_string(), *n))
+                .collect(),
+        });
+        let (upstream_calls, token_calls, cache) = match upstream {
+            Some(u) => (Some(u.upstream_calls), Some(u.token_calls), Some(u.cache)),
+            None => (None, None, None),
+        };
+        let report = Report {
+            quotes,
+            concurrency,
+            elapsed_s,
+            quotes_per_s: quotes as f64 / elapsed_s.max(1e-9),
+            latency_ms: Latency {
+                p50: ms(h.value_at_quantile(0.50)),
+                p90: ms(h.value_at_quantile(0.90)),
+                p99: ms(h.value_at_quantile(0.99)),
+                p999: ms(h.value_at_quantile(0.999)),
+                max: ms(h.max()),
+                mean: h.mean() / 1000.0,
+            },
+            cpu_s: run.cpu_s,
+            cpu_ms_per_quote: run
+                .cpu_s
+                .filter(|_| quotes > 0)
+                .map(|c| c * 1000.0 / quotes as f64),
+            rss_mb: process::peak_rss_mb(),
+            upstream_calls,
+            token_calls,
+            cache,
+            http,
+            errors: run.tally.errors,
+            complete_quotes: run.tally.complete,
+            cancelled_at_end: run.cancelled_at_end,
+            samples: run.samples,
+            settings,
+        };
+        (report, run.tally.latency_us)
+    }
+
     /// The summary for people.
     pub fn summary(&self) -> String {
         let l = &self.latency_ms;
@@ -104,10 +213,21 @@ impl Report {
             l.p999,
             l.max
         );
+        if let Some(server) = &self.settings.server {
+            s.push_str(&format!(
+                "servers       {} (round-robin, POST /v1/checkouts/quote)\n",
+                server.servers.join(", ")
+            ));
+        }
         if let (Some(cpu), Some(per)) = (self.cpu_s, self.cpu_ms_per_quote) {
+            let sandboxes_here = self
+                .settings
+                .in_process
+                .as_ref()
+                .is_some_and(|p| p.in_process_sandboxes);
             s.push_str(&format!(
                 "cpu           {cpu:.2} s ({per:.3} ms per quote{})\n",
-                if self.settings.in_process_sandboxes {
+                if sandboxes_here {
                     ", sandboxes included"
                 } else {
                     ", client only"
@@ -123,15 +243,37 @@ impl Report {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        s.push_str(&format!(
-            "upstream      rate calls: {}; token calls: {}\n",
-            per_carrier(&self.upstream_calls),
-            per_carrier(&self.token_calls)
-        ));
-        s.push_str(&format!(
-            "cache         {} hits, {} misses, {} coalesced\n",
-            self.cache.hits, self.cache.misses, self.cache.coalesced
-        ));
+        if let Some(http) = &self.http {
+            let statuses: Vec<String> = http
+                .status
+                .iter()
+                .map(|(status, n)| format!("{status}: {n}"))
+                .collect();
+            s.push_str(&format!("http status   {}\n", statuses.join(", ")));
+            if http.transport_errors.is_empty() {
+                s.push_str("no answer     none\n");
+            } else {
+                s.push_str(&format!(
+                    "no answer     {}\n",
+                    per_carrier(&http.transport_errors)
+                ));
+            }
+        }
+        match (&self.upstream_calls, &self.token_calls) {
+            (Some(rate), Some(token)) => s.push_str(&format!(
+                "upstream      rate calls: {}; token calls: {}\n",
+                per_carrier(rate),
+                per_carrier(token)
+            )),
+            _ => s.push_str("upstream      n/a (the server's carriers are not visible here)\n"),
+        }
+        match &self.cache {
+            Some(cache) => s.push_str(&format!(
+                "cache         {} hits, {} misses, {} coalesced\n",
+                cache.hits, cache.misses, cache.coalesced
+            )),
+            None => s.push_str("cache         n/a (see the server's /metrics)\n"),
+        }
         if self.cancelled_at_end > 0 {
             s.push_str(&format!(
                 "cancelled     {} quotes still running when the time was up\n",

@@ -1,11 +1,13 @@
 //! What each load-test worker counts: latencies (hdrhistogram, microseconds), errors per
-//! carrier per kind, complete answers; merged at the end.
+//! carrier per kind, complete answers and, over HTTP, statuses and transport failures; merged
+//! at the end.
 
 use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
-use shipmux_core::checkout::CheckoutQuote;
-use shipmux_core::{Error, Result};
+use shipmux_core::Error;
+
+use super::target::{Answer, HttpOutcome};
 
 /// Highest latency recorded exactly: one hour, in microseconds.
 const MAX_MICROS: u64 = 3_600_000_000;
@@ -23,6 +25,10 @@ pub struct Tally {
     pub complete: u64,
     /// Quotes done.
     pub quotes: u64,
+    /// Over HTTP: answers by status.
+    pub http_status: BTreeMap<u16, u64>,
+    /// Over HTTP: requests that got no answer, by what failed (`connect`, `timeout`, …).
+    pub transport_errors: BTreeMap<&'static str, u64>,
 }
 
 impl Tally {
@@ -34,15 +40,24 @@ impl Tally {
             errors: BTreeMap::new(),
             complete: 0,
             quotes: 0,
+            http_status: BTreeMap::new(),
+            transport_errors: BTreeMap::new(),
         }
     }
 
     /// Counts one quote that took `micros`.
-    pub fn record(&mut self, micros: u64, answer: &Result<CheckoutQuote>) {
+    pub fn record(&mut self, micros: u64, answer: &Answer) {
         self.quotes += 1;
         self.latency_us
             .saturating_record(micros.clamp(1, MAX_MICROS));
-        match answer {
+        match answer.http {
+            Some(HttpOutcome::Status(status)) => *self.http_status.entry(status).or_default() += 1,
+            Some(HttpOutcome::Transport(what)) => {
+                *self.transport_errors.entry(what).or_default() += 1;
+            }
+            None => {}
+        }
+        match &answer.quote {
             Ok(quote) => {
                 let mut clean = true;
                 for c in &quote.consignments {
@@ -84,5 +99,11 @@ impl Tally {
         }
         self.complete += other.complete;
         self.quotes += other.quotes;
+        for (status, n) in other.http_status {
+            *self.http_status.entry(status).or_default() += n;
+        }
+        for (what, n) in other.transport_errors {
+            *self.transport_errors.entry(what).or_default() += n;
+        }
     }
 }
