@@ -34,6 +34,18 @@ impl AppState {
     }
 }
 
+/// Connects `carrier` (fetches its token, checks its credentials), giving up after `within`.
+pub async fn connect_within(carrier: &dyn Carrier, within: Duration) -> Result<(), Error> {
+    tokio::time::timeout(within, carrier.connect())
+        .await
+        .unwrap_or_else(|_| {
+            Err(Error::timeout(format!(
+                "no answer to connect within {} ms",
+                within.as_millis()
+            )))
+        })
+}
+
 /// Each carrier's connection at start-up (tokens fetched before the first checkout).
 #[derive(Debug, Default)]
 pub struct Readiness {
@@ -45,16 +57,8 @@ impl Readiness {
     /// Connects every carrier at once (each bounded by `within`) and records the outcome.
     pub async fn connect_all(&self, carriers: Vec<Arc<dyn Carrier>>, within: Duration) {
         let connects = carriers.into_iter().map(|c| async move {
-            let id = c.info().id.clone();
-            let outcome = match tokio::time::timeout(within, c.connect()).await {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some(e),
-                Err(_) => Some(Error::timeout(format!(
-                    "no answer to connect within {} ms",
-                    within.as_millis()
-                ))),
-            };
-            (id, outcome)
+            let outcome = connect_within(c.as_ref(), within).await.err();
+            (c.info().id.clone(), outcome)
         });
         let outcomes = futures::future::join_all(connects).await;
         *self.carriers.write().await = outcomes;

@@ -72,10 +72,14 @@ pub async fn rate(
         .collect();
     let carriers = state.tenants.for_store(&offered, connection)?;
 
-    // Carriers answer in the order they are configured, whatever order they finish in.
+    // Carriers answer in the order they are configured, whatever order they finish in, under
+    // the names their own info gives.
     let order = carriers
         .iter()
-        .map(|c| c.carrier.info().id.as_str().to_string())
+        .map(|c| {
+            let info = c.carrier.info();
+            (info.id.as_str().to_string(), info.name.clone())
+        })
         .collect();
     let mut answer = Answer::new(request_id, state.options.bigcommerce.ttl_seconds, order);
     if items.is_empty() {
@@ -125,7 +129,7 @@ pub async fn rate(
                         "INFO",
                         format!(
                             "{}: does not serve this route ({})",
-                            name(s.carrier.as_str()),
+                            answer.name(s.carrier.as_str()),
                             s.reason
                         ),
                     );
@@ -208,26 +212,19 @@ fn read_items(
     Ok((out, currency))
 }
 
-/// A carrier's display name.
-fn name(id: &str) -> String {
-    shipmux_core::descriptor::known()
-        .iter()
-        .find(|d| d.id == id)
-        .map_or_else(|| id.to_string(), |d| d.name.to_string())
-}
-
 /// The answer being built.
 struct Answer {
     quote_id: String,
     ttl: u32,
     messages: Vec<Message>,
     carriers: BTreeMap<String, Vec<(Decimal, Quote)>>,
-    order: Vec<String>,
+    /// Each carrier's id and display name, in configured order.
+    order: Vec<(String, String)>,
     failed: bool,
 }
 
 impl Answer {
-    fn new(quote_id: String, ttl: u32, order: Vec<String>) -> Self {
+    fn new(quote_id: String, ttl: u32, order: Vec<(String, String)>) -> Self {
         Answer {
             quote_id: clip(&quote_id, 50),
             ttl,
@@ -236,6 +233,14 @@ impl Answer {
             order,
             failed: false,
         }
+    }
+
+    /// The display name of carrier `id` (its id when it is not one of the request's carriers).
+    fn name(&self, id: &str) -> String {
+        self.order
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or_else(|| id.to_string(), |(_, name)| name.clone())
     }
 
     fn note(&mut self, kind: &str, text: String) {
@@ -247,7 +252,7 @@ impl Answer {
         let who = e
             .carrier
             .as_ref()
-            .map_or_else(|| "a carrier".to_string(), |c| name(c.as_str()));
+            .map_or_else(|| "a carrier".to_string(), |c| self.name(c.as_str()));
         self.note(
             "WARNING",
             format!("{who}: no rates ({}: {})", e.kind, e.message),
@@ -275,7 +280,12 @@ impl Answer {
                         Err(e) => {
                             self.note(
                                 "WARNING",
-                                format!("{} {}: {}", name(carrier), rate.service_name, e.message),
+                                format!(
+                                    "{} {}: {}",
+                                    self.name(carrier),
+                                    rate.service_name,
+                                    e.message
+                                ),
                             );
                             continue;
                         }
@@ -317,13 +327,13 @@ impl Answer {
         let carrier_quotes = self
             .order
             .iter()
-            .filter_map(|id| {
+            .filter_map(|(id, name)| {
                 let mut quotes = self.carriers.remove(id)?;
                 quotes.sort_by_key(|q| q.0);
                 Some(CarrierQuote {
                     carrier_info: CarrierInfo {
                         code: clip(id, 50),
-                        display_name: clip(&name(id), 100),
+                        display_name: clip(name, 100),
                     },
                     quotes: quotes.into_iter().map(|(_, q)| q).collect(),
                 })
