@@ -175,6 +175,93 @@ async fn a_store_never_borrows_another_stores_account() {
     served.stop().await;
 }
 
+/// The value of the metric line starting with `series` (name and labels), if present.
+fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_count_upstream_attempts_token_fetches_and_failures_per_carrier() {
+    let served = Served::start(ServeOptions::default()).await;
+    let scrape = || async {
+        let response = served
+            .client
+            .get(format!("{}/metrics", served.base))
+            .send()
+            .await
+            .unwrap();
+        response.text().await.unwrap()
+    };
+    let before = scrape().await;
+    // Start-up connected every account: one token fetch per OAuth carrier.
+    assert_eq!(
+        metric(&before, r#"shipmux_token_fetches_total{carrier="ups"}"#),
+        Some(1.0),
+        "{before}"
+    );
+    let ups_before = metric(&before, r#"shipmux_upstream_requests_total{carrier="ups"}"#).unwrap();
+
+    let (status, _) = served
+        .post(
+            "/v1/rates",
+            &json!({"origin": {"country": "US", "postal_code": "90210"},
+                    "destination": {"country": "US", "postal_code": "10001"},
+                    "parcels": [{"weight": {"value": "2", "unit": "lb"}}]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // A store whose UPS secret is wrong: its token request fails with 401.
+    let (status, _) = served
+        .post(
+            "/bigcommerce/check_connection_options",
+            &json!({"connection_options":
+                {"ups_client_id": SANDBOX_CLIENT_ID, "ups_client_secret": "a-wrong-secret"}}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let after = scrape().await;
+    let ups_after = metric(&after, r#"shipmux_upstream_requests_total{carrier="ups"}"#).unwrap();
+    assert_eq!(
+        ups_after - ups_before,
+        2.0,
+        "one rate call and the store's token request: {after}"
+    );
+    assert_eq!(
+        metric(&after, r#"shipmux_token_fetches_total{carrier="ups"}"#),
+        Some(2.0),
+        "{after}"
+    );
+    assert!(
+        metric(
+            &after,
+            r#"shipmux_upstream_failures_total{carrier="ups",kind="unauthenticated"}"#
+        )
+        .is_some_and(|n| n >= 1.0),
+        "{after}"
+    );
+    assert!(
+        metric(&after, r#"shipmux_upstream_requests_total{carrier="usps"}"#)
+            .is_some_and(|n| n >= 1.0),
+        "{after}"
+    );
+    assert!(
+        after.contains(r#"shipmux_rate_limit_waits_total{carrier="ups"} 0"#),
+        "{after}"
+    );
+    assert!(
+        !after.contains("a-wrong-secret"),
+        "secrets never reach metrics"
+    );
+    assert!(
+        !after.contains(SANDBOX_CLIENT_ID),
+        "account ids never become labels"
+    );
+    served.stop().await;
+}
+
 #[tokio::test]
 async fn every_v1_route_answers_with_the_library_types() {
     let served = Served::start(ServeOptions::default()).await;

@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use tracing::{Instrument, field};
 
 use super::driver::{HttpDriver, redact_url};
+use super::stats::CarrierCounters;
 use super::token::TokenSlot;
 use crate::resilience::{AccountLimiter, BreakerOptions, CircuitBreaker, RateLimit, RetryPolicy};
 
@@ -80,6 +81,7 @@ struct Sender {
     attempt_timeout: Duration,
     token: Option<Arc<TokenSlot>>,
     limiter: Option<Arc<AccountLimiter>>,
+    counters: Arc<CarrierCounters>,
 }
 
 impl<P: CarrierProtocol + ?Sized> std::fmt::Debug for HttpCarrier<P> {
@@ -132,8 +134,10 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
             .limiter
             .clone()
             .or_else(|| options.rate_limit.map(|l| Arc::new(AccountLimiter::new(l))));
+        let counters = driver.stats().carrier(&info.id);
         let sender = Arc::new(Sender {
             driver,
+            counters,
             retry: options.retry.clone(),
             attempt_timeout: options.attempt_timeout,
             token,
@@ -271,6 +275,7 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
                     status = field::Empty,
                     attempt = field::Empty,
                 );
+                sender.counters.token_fetch();
                 async move {
                     let token = async {
                         let request = protocol.build_token()?;
@@ -426,11 +431,19 @@ impl Sender {
         loop {
             attempt += 1;
             if let Some(limiter) = &self.limiter {
-                limiter.acquire(Some(deadline)).await?;
+                match limiter.acquire(Some(deadline)).await {
+                    Ok(waited) if waited.is_zero() => {}
+                    Ok(waited) => self.counters.limit_wait(waited),
+                    Err(e) => {
+                        self.counters.limit_refusal();
+                        return Err(e);
+                    }
+                }
             }
             let token = token().await?;
             let remaining = deadline.saturating_duration_since(Instant::now());
             let started = Instant::now();
+            self.counters.attempt();
             let outcome = self
                 .driver
                 .send_authorized(request, token.as_ref(), self.attempt_timeout.min(remaining))
@@ -452,13 +465,19 @@ impl Sender {
                         && !refreshed
                         && let (Some(slot), Some(t)) = (&self.token, &token)
                     {
+                        self.counters.failure(ErrorKind::Unauthenticated);
                         refreshed = true;
                         attempt -= 1;
                         slot.invalidate(t);
                         continue;
                     }
-                    match Error::from_status(response.status, "") {
-                        e if response.is_success() || !e.retryable => return Ok(response),
+                    if response.is_success() {
+                        return Ok(response);
+                    }
+                    let e = Error::from_status(response.status, "");
+                    self.counters.failure(e.kind);
+                    match e {
+                        e if !e.retryable => return Ok(response),
                         e => {
                             let e = e.with_retry_after(response.retry_after());
                             let remaining = deadline.saturating_duration_since(Instant::now());
@@ -470,6 +489,7 @@ impl Sender {
                     }
                 }
                 Err(e) => {
+                    self.counters.failure(e.kind);
                     tracing::debug!(
                         attempt,
                         latency_ms,

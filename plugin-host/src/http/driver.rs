@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use shipmux_core::{Error, ErrorKind, HttpRequest, HttpResponse, Method, Result, Secret};
 
+use super::stats::UpstreamStats;
 use super::token::TokenCache;
 
 /// How the shared client behaves.
@@ -39,6 +40,7 @@ struct Inner {
     client: reqwest::Client,
     options: DriverOptions,
     tokens: TokenCache,
+    stats: Arc<UpstreamStats>,
 }
 
 /// Sends HTTP requests for every carrier. Cheap to clone (all clones share one connection pool
@@ -79,6 +81,7 @@ impl HttpDriver {
                 client,
                 options,
                 tokens: TokenCache::default(),
+                stats: Arc::default(),
             }),
         })
     }
@@ -91,6 +94,11 @@ impl HttpDriver {
     /// The OAuth token cache shared by every carrier on this driver.
     pub fn tokens(&self) -> &TokenCache {
         &self.inner.tokens
+    }
+
+    /// What the carriers on this driver sent and how it went, per carrier.
+    pub fn stats(&self) -> &Arc<UpstreamStats> {
+        &self.inner.stats
     }
 
     /// Sends one attempt of `request`, giving up after `timeout`. Transport failures are

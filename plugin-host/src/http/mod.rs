@@ -3,8 +3,10 @@
 
 mod carrier;
 mod driver;
+mod stats;
 mod token;
 
 pub use carrier::{HttpCarrier, HttpCarrierOptions};
 pub use driver::{DriverOptions, HttpDriver, redact_url};
+pub use stats::{CarrierCounters, UpstreamSnapshot, UpstreamStats};
 pub use token::{TokenCache, TokenSlot};

@@ -200,12 +200,14 @@ impl AccountLimiter {
 
     /// Waits for a permit, but not past `deadline`: a call that cannot get one in time gets a
     /// `rate_limited` error — at once when the permits it would need are already spoken for,
-    /// not a late permit. Waiting callers get their permits in arrival order.
-    pub async fn acquire(&self, deadline: Option<Instant>) -> Result<(), Error> {
+    /// not a late permit. Waiting callers get their permits in arrival order. Answers how long
+    /// this call waited (zero when a permit was free at once).
+    pub async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, Error> {
         let (_in_line, ahead) = InLine::join(&self.waiting);
         if ahead == 0 && self.limiter.check().is_ok() {
-            return Ok(());
+            return Ok(Duration::ZERO);
         }
+        let started = Instant::now();
         // The queue ahead needs about one emission interval per caller.
         let queue_wait = self.limit.interval().saturating_mul(ahead as u32);
         if let Some(deadline) = deadline
@@ -221,7 +223,7 @@ impl AccountLimiter {
         };
         loop {
             let wait = match self.limiter.check() {
-                Ok(()) => return Ok(()),
+                Ok(()) => return Ok(started.elapsed()),
                 Err(not_until) => not_until.wait_time_from(self.clock.now()),
             };
             if let Some(deadline) = deadline
@@ -292,7 +294,11 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn waits_for_a_permit_within_the_deadline_only() {
         let l = AccountLimiter::new(RateLimit::per_second(2));
-        l.acquire(None).await.unwrap();
+        assert_eq!(
+            l.acquire(None).await.unwrap(),
+            Duration::ZERO,
+            "free at once"
+        );
         l.acquire(None).await.unwrap();
         let start = Instant::now();
         let err = l
@@ -305,10 +311,16 @@ mod tests {
             Duration::ZERO,
             "refused at once, not at the deadline"
         );
-        l.acquire(Some(start + Duration::from_secs(1)))
+        let waited = l
+            .acquire(Some(start + Duration::from_secs(1)))
             .await
             .unwrap();
         assert_eq!(start.elapsed(), Duration::from_millis(500));
+        assert_eq!(
+            waited,
+            Duration::from_millis(500),
+            "says how long it waited"
+        );
     }
 
     #[tokio::test(start_paused = true)]

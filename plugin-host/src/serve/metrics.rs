@@ -1,7 +1,9 @@
 //! `GET /metrics`: Prometheus text — requests by route and status, request latency, quotes
-//! shed, carrier errors by carrier and kind, the quote cache's hits, misses and coalesced
-//! loads, and the store accounts held. Labels never carry secrets, tracking numbers or ids
-//! (the route is the matched pattern, `/v1/tracking/{number}`).
+//! shed, carrier errors in answers by carrier and kind, upstream HTTP attempts and failed
+//! attempts by carrier (and kind), token fetches, rate-limit waits and refusals by carrier,
+//! the quote cache's hits, misses and coalesced loads, and the store accounts held. Labels
+//! never carry secrets, tracking numbers, store ids or account numbers (the route is the
+//! matched pattern, `/v1/tracking/{number}`; a store's own account counts under its carrier).
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use prometheus_client::registry::Registry;
 use shipmux_core::Error;
 
 use crate::cache::QuoteCache;
+use crate::http::{UpstreamSnapshot, UpstreamStats};
 
 /// A request's route and status.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -58,8 +61,13 @@ impl fmt::Debug for Metrics {
 }
 
 impl Metrics {
-    /// Metrics reading the cache's counters and the number of store accounts at each scrape.
-    pub fn new(cache: Arc<QuoteCache>, tenants: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
+    /// Metrics reading, at each scrape, the cache's counters, the number of store accounts and,
+    /// when given, the upstream counters of the carriers' driver.
+    pub fn new(
+        cache: Arc<QuoteCache>,
+        upstream: Option<Arc<UpstreamStats>>,
+        tenants: impl Fn() -> u64 + Send + Sync + 'static,
+    ) -> Self {
         let mut registry = Registry::with_prefix("shipmux");
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
@@ -92,6 +100,9 @@ impl Metrics {
             cache,
             tenants: Box::new(tenants),
         }));
+        if let Some(stats) = upstream {
+            registry.register_collector(Box::new(UpstreamCollector { stats }));
+        }
         Metrics {
             registry,
             requests,
@@ -179,6 +190,79 @@ impl Collector for HostCollector {
             None,
             tenants.metric_type(),
         )?)?;
+        Ok(())
+    }
+}
+
+/// The carriers' upstream counters, read at scrape time.
+#[derive(Debug)]
+struct UpstreamCollector {
+    stats: Arc<UpstreamStats>,
+}
+
+/// A carrier.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CarrierLabels {
+    carrier: String,
+}
+
+impl Collector for UpstreamCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
+        let snapshot = self.stats.snapshot();
+        let per_carrier: [(&str, &str, fn(&UpstreamSnapshot) -> f64); 5] = [
+            (
+                "upstream_requests",
+                "HTTP attempts sent to carriers (retries and token requests included)",
+                |s| s.attempts as f64,
+            ),
+            ("token_fetches", "OAuth token fetches started", |s| {
+                s.token_fetches as f64
+            }),
+            (
+                "rate_limit_waits",
+                "Carrier calls that waited for a rate-limit permit",
+                |s| s.limit_waits as f64,
+            ),
+            (
+                "rate_limit_wait_seconds",
+                "Time carrier calls spent waiting for rate-limit permits",
+                |s| s.limit_wait.as_secs_f64(),
+            ),
+            (
+                "rate_limit_refusals",
+                "Carrier calls refused because no permit could come before their deadline",
+                |s| s.limit_refusals as f64,
+            ),
+        ];
+        for (name, help, value) in per_carrier {
+            let mut family = encoder.encode_descriptor(
+                name,
+                help,
+                None,
+                prometheus_client::metrics::MetricType::Counter,
+            )?;
+            for (carrier, s) in &snapshot {
+                let labels = CarrierLabels {
+                    carrier: carrier.to_string(),
+                };
+                ConstCounter::new(value(s)).encode(family.encode_family(&labels)?)?;
+            }
+        }
+        let mut family = encoder.encode_descriptor(
+            "upstream_failures",
+            "HTTP attempts to carriers that failed: no answer, or an error status, by kind",
+            None,
+            prometheus_client::metrics::MetricType::Counter,
+        )?;
+        for (carrier, s) in &snapshot {
+            for (kind, count) in &s.failures {
+                let labels = CarrierErrorLabels {
+                    carrier: carrier.to_string(),
+                    kind: (*kind).to_string(),
+                };
+                ConstCounter::new(*count).encode(family.encode_family(&labels)?)?;
+            }
+        }
         Ok(())
     }
 }

@@ -72,14 +72,16 @@ pub struct Accounts {
 
 impl Service {
     /// A service over `host`.
+    /// With `accounts`, `/metrics` also counts what the carriers on its driver sent upstream.
     pub fn new(host: Arc<Host>, options: ServeOptions, accounts: Option<Accounts>) -> Self {
+        let upstream = accounts.as_ref().map(|a| a.driver.stats().clone());
         let tenants = Arc::new(Tenants::new(
             accounts,
             options.max_tenants,
             options.tenant_idle,
         ));
         let counted = tenants.clone();
-        let metrics = Metrics::new(host.cache().clone(), move || counted.len());
+        let metrics = Metrics::new(host.cache().clone(), upstream, move || counted.len());
         Service {
             state: Arc::new(AppState {
                 host,
