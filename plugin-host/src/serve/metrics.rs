@@ -200,6 +200,9 @@ struct UpstreamCollector {
     stats: Arc<UpstreamStats>,
 }
 
+/// Reads one counter from a carrier's snapshot.
+type ReadCounter = fn(&UpstreamSnapshot) -> f64;
+
 /// A carrier.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CarrierLabels {
@@ -209,7 +212,7 @@ struct CarrierLabels {
 impl Collector for UpstreamCollector {
     fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), fmt::Error> {
         let snapshot = self.stats.snapshot();
-        let per_carrier: [(&str, &str, fn(&UpstreamSnapshot) -> f64); 5] = [
+        let per_carrier: [(&str, &str, ReadCounter); 5] = [
             (
                 "upstream_requests",
                 "HTTP attempts sent to carriers (retries and token requests included)",
