@@ -450,7 +450,7 @@ impl Host {
             .iter()
             .filter(|rate| query.allows(rate))
             .map(|rate| {
-                let cost = query.pricing.price_in(rate, &exchange)?.cost;
+                let cost = query.pricing.cost_in(rate, &exchange)?;
                 Ok(ShippingOption::from_rate(method_id, rate, cost))
             })
             .collect()

@@ -134,6 +134,23 @@ impl FeeSchedule {
     /// rounding. The result is in `base`'s currency and never negative. Amounts too large to
     /// add up are an `invalid_request` error, never a panic.
     pub fn apply(&self, base: &Money) -> Result<PricedCost, Error> {
+        let mut steps = Vec::new();
+        let cost = self.fold(base, |kind, amount| steps.push(FeeStep { kind, amount }))?;
+        Ok(PricedCost { cost, steps })
+    }
+
+    /// Just the cost of [`apply`](Self::apply), without the breakdown (the checkout's hot
+    /// path prices every option and keeps only this).
+    pub fn cost(&self, base: &Money) -> Result<Money, Error> {
+        self.fold(base, |_, _| {})
+    }
+
+    /// The steps of [`apply`](Self::apply), each told to `step` as it is taken; the cost.
+    fn fold(
+        &self,
+        base: &Money,
+        mut step: impl FnMut(FeeStepKind, Decimal),
+    ) -> Result<Money, Error> {
         let overflow = || {
             Error::invalid_request(
                 "amount",
@@ -141,10 +158,7 @@ impl FeeSchedule {
             )
         };
         let mut total = base.amount;
-        let mut steps = vec![FeeStep {
-            kind: FeeStepKind::Base,
-            amount: total,
-        }];
+        step(FeeStepKind::Base, total);
         for (kind, adjustment) in [
             (FeeStepKind::Markup, self.markup),
             (FeeStepKind::MethodHandling, self.method_handling),
@@ -153,29 +167,20 @@ impl FeeSchedule {
             if let Some(adjustment) = adjustment.filter(|a| !a.is_zero()) {
                 let amount = adjustment.amount_on(total).ok_or_else(overflow)?;
                 total = total.checked_add(amount).ok_or_else(overflow)?;
-                steps.push(FeeStep { kind, amount });
+                step(kind, amount);
             }
         }
         if !self.fixed_shipping.is_zero() {
             total = total
                 .checked_add(self.fixed_shipping)
                 .ok_or_else(overflow)?;
-            steps.push(FeeStep {
-                kind: FeeStepKind::FixedShipping,
-                amount: self.fixed_shipping,
-            });
+            step(FeeStepKind::FixedShipping, self.fixed_shipping);
         }
         let rounded = Money::new(total.max(Decimal::ZERO), base.currency.clone()).rounded();
         if rounded.amount != total {
-            steps.push(FeeStep {
-                kind: FeeStepKind::Rounding,
-                amount: rounded.amount - total,
-            });
+            step(FeeStepKind::Rounding, rounded.amount - total);
         }
-        Ok(PricedCost {
-            cost: rounded,
-            steps,
-        })
+        Ok(rounded)
     }
 }
 
@@ -203,6 +208,12 @@ mod tests {
         assert_eq!(priced.cost.amount, d("12.61"));
         let sum: Decimal = priced.steps.iter().map(|s| s.amount).sum();
         assert_eq!(sum, priced.cost.amount);
+        let cost = schedule.cost(&Money::parse("10.00", "USD").unwrap());
+        assert_eq!(
+            cost.unwrap(),
+            priced.cost,
+            "the cost alone is the same cost"
+        );
     }
 
     #[test]

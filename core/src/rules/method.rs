@@ -266,7 +266,23 @@ impl RatePricing {
     /// (once, rounded to the store currency's minor unit), then applying the fees. No rate for
     /// the pair is `unsupported`, naming the carrier and both currencies.
     pub fn price_in(&self, rate: &Rate, rates: &ExchangeRates) -> Result<PricedCost, Error> {
-        let total = rates.convert(&rate.total, &self.currency).map_err(|e| {
+        let total = self.in_store_currency(rate, rates)?;
+        self.fees
+            .apply(&total)
+            .map_err(|e| e.with_carrier(&rate.carrier))
+    }
+
+    /// Just the cost of [`RatePricing::price_in`], without the breakdown.
+    pub fn cost_in(&self, rate: &Rate, rates: &ExchangeRates) -> Result<Money, Error> {
+        let total = self.in_store_currency(rate, rates)?;
+        self.fees
+            .cost(&total)
+            .map_err(|e| e.with_carrier(&rate.carrier))
+    }
+
+    /// `rate`'s total in the store's currency.
+    fn in_store_currency(&self, rate: &Rate, rates: &ExchangeRates) -> Result<Money, Error> {
+        rates.convert(&rate.total, &self.currency).map_err(|e| {
             Error::new(
                 e.kind,
                 format!(
@@ -275,10 +291,7 @@ impl RatePricing {
                 ),
             )
             .with_carrier(&rate.carrier)
-        })?;
-        self.fees
-            .apply(&total)
-            .map_err(|e| e.with_carrier(&rate.carrier))
+        })
     }
 
     /// Just the cost of [`RatePricing::price`].

@@ -77,7 +77,7 @@ pub fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     // `serve` logs a line per request by default; the other commands only when asked.
-    init_tracing(
+    let _logs = init_tracing(
         matches!(cli.command, Command::Serve(_)).then_some("shipmux=info,shipmux_host=info"),
     );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -148,15 +148,25 @@ fn report(e: CliError) -> ExitCode {
 }
 
 /// Logs go to stderr, off unless `RUST_LOG` asks for them, so stdout stays machine-readable.
-fn init_tracing(default: Option<&str>) {
+///
+/// Lines are written by a thread of their own, in batches (a buffer flushed whenever no line
+/// is waiting): a request never waits for a write to stderr, and a busy server does not make a
+/// system call per line. None is dropped — when the queue is full, logging waits. The returned
+/// guard flushes what is left when dropped, so it lives as long as `main`.
+fn init_tracing(default: Option<&str>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let filter = match (std::env::var_os("RUST_LOG"), default) {
         (Some(_), _) => tracing_subscriber::EnvFilter::from_default_env(),
         (None, Some(default)) => tracing_subscriber::EnvFilter::new(default),
-        (None, None) => return,
+        (None, None) => return None,
     };
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("shipmux-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
+    Some(guard)
 }

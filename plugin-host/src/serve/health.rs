@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use super::json::JsonAnswer;
 use super::state::AppState;
 
 /// Always 200 while the process serves.
@@ -19,8 +19,8 @@ use super::state::AppState;
         (status = 200, body = crate::serve::openapi::Health, description = "The process serves."),
     ),
 )]
-pub async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+pub async fn healthz() -> JsonAnswer<Value> {
+    JsonAnswer(json!({ "status": "ok" }))
 }
 
 /// 200 once every carrier's start-up connection finished and at least one carrier is
@@ -37,7 +37,7 @@ pub async fn healthz() -> Json<Value> {
          description = "Not ready yet, or no carrier is configured: `reason` says which."),
     ),
 )]
-pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, JsonAnswer<Value>) {
     let loaded = !state.host.registry().is_empty();
     let done = state.readiness.is_done();
     let carriers: Vec<Value> = state
@@ -63,6 +63,6 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Val
     };
     (
         status,
-        Json(json!({ "ready": ready, "reason": why, "carriers": carriers })),
+        JsonAnswer(json!({ "ready": ready, "reason": why, "carriers": carriers })),
     )
 }

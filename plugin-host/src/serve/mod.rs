@@ -22,6 +22,7 @@ pub mod auth;
 pub mod bigcommerce;
 pub mod from_config;
 pub mod health;
+pub mod json;
 pub mod limits;
 pub mod metrics;
 pub mod observe;

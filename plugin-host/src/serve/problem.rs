@@ -1,16 +1,15 @@
-//! Errors as HTTP answers, and the JSON body reader that turns bad input into them.
+//! Errors as HTTP answers.
 //!
 //! Every error answer has the body `{"error": Error}` (the same `Error` JSON as everywhere in
 //! shipmux: `kind`, `message`, `carrier`, …) and a status from its kind: bad input is a 4xx
 //! naming the field, never a 5xx.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shipmux_core::{Error, ErrorKind};
+
+use super::json::JsonAnswer;
 
 /// The body of every error answer: `{"error": Error}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -74,7 +73,7 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let retry_after = self.error.retry_after_ms;
         let mut response =
-            (self.status, axum::Json(ErrorAnswer { error: self.error })).into_response();
+            (self.status, JsonAnswer(ErrorAnswer { error: self.error })).into_response();
         if let Some(ms) = retry_after {
             let seconds = ms.div_ceil(1000).max(1);
             if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
@@ -88,46 +87,4 @@ impl IntoResponse for Problem {
         }
         response
     }
-}
-
-/// A JSON request body of type `T`; a body that is not one is a 4xx naming where it went wrong
-/// (`base_options.items[0].weight.units: unknown variant …`), 413 when too large, 415 without
-/// a JSON content type.
-#[derive(Debug)]
-pub struct JsonBody<T>(pub T);
-
-impl<T, S> FromRequest<S> for JsonBody<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = Problem;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(rejected(rejection)),
-        }
-    }
-}
-
-fn rejected(rejection: JsonRejection) -> Problem {
-    let status = match rejection.status() {
-        // A body of the wrong shape is the client's mistake like a syntax error; one status
-        // for both keeps clients simple.
-        StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
-        other => other,
-    };
-    let text = rejection.body_text();
-    let message = match &rejection {
-        // axum's words after its prefix: `items[0].weight.units: unknown variant …`.
-        JsonRejection::JsonDataError(_) | JsonRejection::JsonSyntaxError(_) => text
-            .split_once(": ")
-            .map_or(text.clone(), |(_, rest)| rest.to_string()),
-        _ if status == StatusCode::PAYLOAD_TOO_LARGE => {
-            "the request body is larger than this server accepts".to_string()
-        }
-        _ => text,
-    };
-    Problem::with_status(status, Error::new(ErrorKind::InvalidRequest, message))
 }

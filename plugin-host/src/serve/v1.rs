@@ -11,13 +11,13 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 use shipmux_core::checkout::{Checkout, CheckoutQuote};
 use shipmux_core::{CarrierId, CarrierInfo, Error, Rate, RateRequest, Tracking, TrackingNumber};
 
-use super::problem::{JsonBody, Problem};
+use super::json::{JsonAnswer, JsonBody};
+use super::problem::Problem;
 use super::state::AppState;
 use crate::fanout::Skipped;
 
@@ -52,10 +52,10 @@ pub struct RatesAnswer {
 pub async fn rates(
     State(state): State<Arc<AppState>>,
     JsonBody(request): JsonBody<RateRequest>,
-) -> Result<Json<RatesAnswer>, Problem> {
+) -> Result<JsonAnswer<RatesAnswer>, Problem> {
     let quote = state.host.quote(&request).await?;
     state.metrics.carrier_errors(quote.errors());
-    Ok(Json(RatesAnswer {
+    Ok(JsonAnswer(RatesAnswer {
         rates: quote.rates().cloned().collect(),
         errors: quote.errors().cloned().collect(),
         skipped: quote.skipped().cloned().collect(),
@@ -81,12 +81,12 @@ pub async fn rates(
 pub async fn checkout_quote(
     State(state): State<Arc<AppState>>,
     JsonBody(checkout): JsonBody<Checkout>,
-) -> Result<Json<CheckoutQuote>, Problem> {
+) -> Result<JsonAnswer<CheckoutQuote>, Problem> {
     let quote = state.host.quote_checkout(&checkout).await?;
     state
         .metrics
         .carrier_errors(quote.consignments.iter().flat_map(|c| &c.errors));
-    Ok(Json(quote))
+    Ok(JsonAnswer(quote))
 }
 
 /// The query of `GET /v1/tracking/{number}`.
@@ -136,7 +136,7 @@ pub async fn tracking(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
     Query(query): Query<TrackingQuery>,
-) -> Result<Json<TrackingAnswer>, Problem> {
+) -> Result<JsonAnswer<TrackingAnswer>, Problem> {
     let number = TrackingNumber::new(&number).map_err(|e| Problem::invalid("number", e.message))?;
     let carrier = match query.carrier.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -158,7 +158,7 @@ pub async fn tracking(
         .track_detected(&number, carrier.as_ref())
         .await
         .inspect_err(|e| state.metrics.carrier_errors([e]))?;
-    Ok(Json(TrackingAnswer { tracking }))
+    Ok(JsonAnswer(TrackingAnswer { tracking }))
 }
 
 /// The answer to `GET /v1/carriers`.
@@ -181,8 +181,8 @@ pub struct CarriersAnswer {
     ),
     security(("bearer" = [])),
 )]
-pub async fn carriers(State(state): State<Arc<AppState>>) -> Json<CarriersAnswer> {
-    Json(CarriersAnswer {
+pub async fn carriers(State(state): State<Arc<AppState>>) -> JsonAnswer<CarriersAnswer> {
+    JsonAnswer(CarriersAnswer {
         carriers: state.host.registry().list(),
     })
 }

@@ -4,13 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Json;
 use axum::extract::State;
 use futures::future::join_all;
 
 use super::auth::check_store;
 use super::payload::{CheckConnectionOptionsRequest, CheckConnectionOptionsResponse, Message};
-use crate::serve::problem::{JsonBody, Problem};
+use crate::serve::json::{JsonAnswer, JsonBody};
+use crate::serve::problem::Problem;
 use crate::serve::state::{AppState, connect_within};
 
 /// How long one carrier's connection check may take.
@@ -34,7 +34,7 @@ const CONNECT_WITHIN: Duration = Duration::from_secs(10);
 pub async fn check_connection_options(
     State(state): State<Arc<AppState>>,
     JsonBody(request): JsonBody<CheckConnectionOptionsRequest>,
-) -> Result<Json<CheckConnectionOptionsResponse>, Problem> {
+) -> Result<JsonAnswer<CheckConnectionOptionsResponse>, Problem> {
     let options = &request.connection_options;
     check_store(&state, None, options)?;
     let carriers = state.host.registry().all();
@@ -42,7 +42,7 @@ pub async fn check_connection_options(
         Ok(accounts) => accounts,
         // Settings that cannot make an account are an answer, not a failed request.
         Err(e) => {
-            return Ok(Json(CheckConnectionOptionsResponse {
+            return Ok(JsonAnswer(CheckConnectionOptionsResponse {
                 valid: false,
                 messages: vec![Message::new("ERROR", e.message)],
             }));
@@ -53,7 +53,7 @@ pub async fn check_connection_options(
         .filter(|a| !a.scope.is_empty())
         .collect();
     if own.is_empty() {
-        return Ok(Json(CheckConnectionOptionsResponse {
+        return Ok(JsonAnswer(CheckConnectionOptionsResponse {
             valid: true,
             messages: vec![Message::new(
                 "INFO",
@@ -79,5 +79,8 @@ pub async fn check_connection_options(
             }
         }
     }
-    Ok(Json(CheckConnectionOptionsResponse { valid, messages }))
+    Ok(JsonAnswer(CheckConnectionOptionsResponse {
+        valid,
+        messages,
+    }))
 }

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Extension, State};
 use futures::future::join_all;
 use rust_decimal::Decimal;
@@ -16,8 +15,9 @@ use super::payload::{
     CarrierInfo, CarrierQuote, Message, MoneyValue, Quote, RateRequestPayload, RateResponsePayload,
     TransitTime, ZoneFilter, clip,
 };
+use crate::serve::json::{JsonAnswer, JsonBody};
 use crate::serve::observe::RequestId;
-use crate::serve::problem::{JsonBody, Problem};
+use crate::serve::problem::Problem;
 use crate::serve::state::AppState;
 use crate::serve::tenants::StoreCarrier;
 
@@ -46,7 +46,7 @@ pub async fn rate(
     State(state): State<Arc<AppState>>,
     Extension(RequestId(request_id)): Extension<RequestId>,
     JsonBody(payload): JsonBody<RateRequestPayload>,
-) -> Result<Json<RateResponsePayload>, Problem> {
+) -> Result<JsonAnswer<RateResponsePayload>, Problem> {
     let empty = serde_json::Map::new();
     let connection = payload.connection_options.as_ref().unwrap_or(&empty);
     let base = &payload.base_options;
@@ -83,7 +83,7 @@ pub async fn rate(
         .collect();
     let mut answer = Answer::new(request_id, state.options.bigcommerce.ttl_seconds, order);
     if items.is_empty() {
-        return Ok(Json(answer.finish()));
+        return Ok(JsonAnswer(answer.finish()));
     }
     // Carriers that pack alike (same account scope, same parcel limit) share one fan-out.
     let mut groups: BTreeMap<(String, String), Vec<&StoreCarrier>> = BTreeMap::new();
@@ -144,7 +144,7 @@ pub async fn rate(
             }
         }
     }
-    Ok(Json(answer.finish()))
+    Ok(JsonAnswer(answer.finish()))
 }
 
 fn request(
