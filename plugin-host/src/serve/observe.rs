@@ -56,15 +56,25 @@ pub async fn observe(
         .map_or_else(next_id, str::to_string);
     request.extensions_mut().insert(RequestId(id.clone()));
     let method = request.method().clone();
-    let span = tracing::info_span!("request", id = %id, %method, %route);
-    let mut response = next.run(request).instrument(span.clone()).await;
+    // The line per request carries its own fields. The span that ties what happens inside a
+    // request (carrier calls, retries) to its id is on at debug level: at the default info
+    // level a span per request would cost more than the answer's own JSON.
+    let span = tracing::debug_span!("request", id = %id, %method, %route);
+    let mut response = next.run(request).instrument(span).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, v);
     }
     state.metrics.request(&route, status, elapsed.as_secs_f64());
-    tracing::info!(parent: &span, status, ms = elapsed.as_secs_f64() * 1000.0, "answered");
+    tracing::info!(
+        id = %id,
+        %method,
+        %route,
+        status,
+        ms = elapsed.as_secs_f64() * 1000.0,
+        "answered"
+    );
     response
 }
 
