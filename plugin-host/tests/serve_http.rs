@@ -175,6 +175,13 @@ async fn a_store_never_borrows_another_stores_account() {
     served.stop().await;
 }
 
+/// A `RateRequest`: 2 lb from 90210 to 10001.
+fn two_pounds_across_the_us() -> Value {
+    json!({"origin": {"country": "US", "postal_code": "90210"},
+           "destination": {"country": "US", "postal_code": "10001"},
+           "parcels": [{"weight": {"value": "2", "unit": "lb"}}]})
+}
+
 /// The value of the metric line starting with `series` (name and labels), if present.
 fn metric(text: &str, series: &str) -> Option<f64> {
     text.lines()
@@ -185,16 +192,7 @@ fn metric(text: &str, series: &str) -> Option<f64> {
 #[tokio::test]
 async fn metrics_count_upstream_attempts_token_fetches_and_failures_per_carrier() {
     let served = Served::start(ServeOptions::default()).await;
-    let scrape = || async {
-        let response = served
-            .client
-            .get(format!("{}/metrics", served.base))
-            .send()
-            .await
-            .unwrap();
-        response.text().await.unwrap()
-    };
-    let before = scrape().await;
+    let before = served.get_text("/metrics").await;
     // Start-up connected every account: one token fetch per OAuth carrier.
     assert_eq!(
         metric(&before, r#"shipmux_token_fetches_total{carrier="ups"}"#),
@@ -203,14 +201,7 @@ async fn metrics_count_upstream_attempts_token_fetches_and_failures_per_carrier(
     );
     let ups_before = metric(&before, r#"shipmux_upstream_requests_total{carrier="ups"}"#).unwrap();
 
-    let (status, _) = served
-        .post(
-            "/v1/rates",
-            &json!({"origin": {"country": "US", "postal_code": "90210"},
-                    "destination": {"country": "US", "postal_code": "10001"},
-                    "parcels": [{"weight": {"value": "2", "unit": "lb"}}]}),
-        )
-        .await;
+    let (status, _) = served.post("/v1/rates", &two_pounds_across_the_us()).await;
     assert_eq!(status, 200);
     // A store whose UPS secret is wrong: its token request fails with 401.
     let (status, _) = served
@@ -222,7 +213,7 @@ async fn metrics_count_upstream_attempts_token_fetches_and_failures_per_carrier(
         .await;
     assert_eq!(status, 200);
 
-    let after = scrape().await;
+    let after = served.get_text("/metrics").await;
     let ups_after = metric(&after, r#"shipmux_upstream_requests_total{carrier="ups"}"#).unwrap();
     assert_eq!(
         ups_after - ups_before,
@@ -265,14 +256,7 @@ async fn metrics_count_upstream_attempts_token_fetches_and_failures_per_carrier(
 #[tokio::test]
 async fn every_v1_route_answers_with_the_library_types() {
     let served = Served::start(ServeOptions::default()).await;
-    let (status, answer) = served
-        .post(
-            "/v1/rates",
-            &json!({"origin": {"country": "US", "postal_code": "90210"},
-                    "destination": {"country": "US", "postal_code": "10001"},
-                    "parcels": [{"weight": {"value": "2", "unit": "lb"}}]}),
-        )
-        .await;
+    let (status, answer) = served.post("/v1/rates", &two_pounds_across_the_us()).await;
     assert_eq!(status, 200, "{answer}");
     let rates: Vec<shipmux_core::Rate> = serde_json::from_value(answer["rates"].clone()).unwrap();
     assert!(rates.iter().any(|r| r.carrier.as_str() == "ups"));
@@ -342,13 +326,7 @@ async fn v1_wants_a_configured_key_and_health_does_not() {
     assert_eq!(right.status(), 200);
     assert_eq!(served.get("/healthz").await.0, 200);
     assert_eq!(served.get("/readyz").await.0, 200);
-    let metrics = served
-        .client
-        .get(format!("{}/metrics", served.base))
-        .send()
-        .await
-        .unwrap();
-    let text = metrics.text().await.unwrap();
+    let text = served.get_text("/metrics").await;
     assert!(
         text.contains(r#"shipmux_http_requests_total{route="/v1/carriers",status="401"} 2"#),
         "{text}"
