@@ -202,7 +202,7 @@ pub fn host_from_config(
     let registry = registry_from_config(config, driver, lookup)?;
     Ok(Host::builder(registry)
         .rules(config.load_rules()?)
-        .cache_options(config.cache_options()?)
+        .cache(Arc::new(config.quote_cache(None)?))
         .options(config.host_options())
         .exchange_rates(config.exchange_rates()?)
         .build())

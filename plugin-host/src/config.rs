@@ -51,9 +51,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use shipmux_core::rules::{BigCommerceImport, ZoneMatcher};
-use shipmux_core::{Address, CarrierId, Error, ExchangeRates, Result, WeightUnit};
+use shipmux_core::{Address, CarrierId, Error, ExchangeRates, Result, Secret, WeightUnit};
 
-use crate::cache::CacheOptions;
+use crate::cache::{CacheOptions, QuoteCache};
 use crate::fanout::Stragglers;
 use crate::host::HostOptions;
 use crate::resilience::RateLimit;
@@ -84,9 +84,65 @@ pub struct Config {
     /// `[exchange_rates] base = "USD"` and `rates = { CAD = "1.3625" }`.
     #[serde(default)]
     pub exchange_rates: ExchangeRates,
+    /// Redis shared by several `serve` replicas: `[redis] url = "redis://…"`.
+    #[serde(default)]
+    pub redis: Option<RedisSection>,
     /// The folder relative paths are read from (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
+}
+
+/// `[redis]`: the state several replicas share (the quote cache's second level).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisSection {
+    /// `redis://host:port` or `redis+unix:///path`; may hold a password (never logged).
+    pub url: Secret,
+    /// Longest wait for one Redis call, in milliseconds (default 50).
+    pub timeout_ms: Option<u64>,
+    /// After a failure, how long to work without Redis before trying again, in milliseconds
+    /// (default 1000).
+    pub retry_after_ms: Option<u64>,
+    /// Put before every key (default `shipmux:`).
+    pub prefix: Option<String>,
+}
+
+impl RedisSection {
+    /// Redis at `url` with the defaults.
+    pub fn at(url: &str) -> Self {
+        RedisSection {
+            url: Secret::new(url),
+            timeout_ms: None,
+            retry_after_ms: None,
+            prefix: None,
+        }
+    }
+
+    /// `cache` over this Redis as its shared second level.
+    #[cfg(feature = "redis")]
+    pub fn under(&self, cache: QuoteCache) -> Result<QuoteCache> {
+        use crate::redis::{Redis, RedisCache, RedisOptions};
+        let mut options = RedisOptions::new(self.url.expose());
+        if let Some(ms) = self.timeout_ms {
+            options.timeout = Duration::from_millis(ms.max(1));
+        }
+        if let Some(ms) = self.retry_after_ms {
+            options.retry_after = Duration::from_millis(ms);
+        }
+        if let Some(prefix) = &self.prefix {
+            options.prefix.clone_from(prefix);
+        }
+        let redis = Redis::connect(options)?;
+        Ok(cache.with_second_level(std::sync::Arc::new(RedisCache::new(redis))))
+    }
+
+    /// Without the `redis` feature, a config that asks for Redis is refused.
+    #[cfg(not(feature = "redis"))]
+    pub fn under(&self, _cache: QuoteCache) -> Result<QuoteCache> {
+        Err(Error::config(
+            "[redis] needs shipmux-host built with its `redis` feature",
+        ))
+    }
 }
 
 /// `[host]`.
@@ -410,6 +466,24 @@ impl Config {
             max_stale: Duration::from_secs(self.cache.max_stale_secs),
             ..CacheOptions::default()
         })
+    }
+
+    /// The quote cache from `[cache]`, over the Redis of `[redis]` when there is one;
+    /// `redis_url` (the `--redis` flag) takes the section's URL's place, or adds one.
+    pub fn quote_cache(&self, redis_url: Option<&str>) -> Result<QuoteCache> {
+        let cache = QuoteCache::new(self.cache_options()?);
+        let redis = match (redis_url, &self.redis) {
+            (Some(url), Some(section)) => Some(RedisSection {
+                url: Secret::new(url),
+                ..section.clone()
+            }),
+            (Some(url), None) => Some(RedisSection::at(url)),
+            (None, section) => section.clone(),
+        };
+        match redis {
+            Some(section) => section.under(cache),
+            None => Ok(cache),
+        }
     }
 
     /// A path from the config, resolved against the config file's folder.

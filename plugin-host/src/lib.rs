@@ -37,6 +37,8 @@ pub mod host;
 pub mod http;
 pub mod layers;
 pub mod orders;
+#[cfg(feature = "redis")]
+pub mod redis;
 pub mod registry;
 pub mod resilience;
 #[cfg(feature = "sandboxes")]

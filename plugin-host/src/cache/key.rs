@@ -327,6 +327,11 @@ impl QuoteKey {
         )
     }
 
+    /// The key's bytes (the shared second level's key is made from them).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+
     /// Roughly what the key costs in memory.
     pub(crate) fn size(&self) -> usize {
         match &self.0 {

@@ -7,13 +7,17 @@
 //! - optionally, when the carrier fails, the last good answer is served (stale) instead;
 //! - compact: keys are inline bytes and identical rate lists are stored once (carriers price
 //!   by zone, so most destinations share their answers);
-//! - can be switched off ([`CacheOptions::off`]): every quote then goes to its carrier.
+//! - can be switched off ([`CacheOptions::off`]): every quote then goes to its carrier;
+//! - optionally backed by a second level shared by several processes
+//!   ([`QuoteCache::with_second_level`], Redis in `crate::redis`): a local miss asks it before
+//!   the carrier, and an answer from the carrier is written there too.
 //!
 //! Freshness is judged with tokio's clock, so tests under `tokio::time::pause` control expiry;
 //! moka's own expiry (after the longest TTL, wall clock) only reclaims memory.
 
 mod carrier;
 mod key;
+pub mod second_level;
 mod shared;
 
 use std::collections::HashMap;
@@ -27,6 +31,7 @@ use moka::ops::compute::Op;
 use shipmux_core::{CarrierId, Error, Rate, RateRequest, Result};
 use tokio::time::Instant;
 
+use second_level::SharedSecondLevel;
 use shared::{SharedRates, rates_size};
 
 pub use carrier::CachedCarrier;
@@ -91,6 +96,9 @@ pub enum CacheSource {
     Miss,
     /// Another identical call asked the carrier; this one waited for it.
     Coalesced,
+    /// Not in this process's cache, but in the shared second level (another replica, or this
+    /// one before a restart, paid for it).
+    Shared,
     /// The carrier failed; this is the last good answer, older than the TTL.
     Stale,
 }
@@ -102,6 +110,8 @@ pub struct CacheStats {
     pub hits: u64,
     /// Calls that went to the carrier.
     pub misses: u64,
+    /// Local misses answered by the shared second level.
+    pub shared_hits: u64,
     /// Calls that shared another call's upstream request.
     pub coalesced: u64,
     /// Stale answers served because the carrier failed.
@@ -131,6 +141,7 @@ const ENTRY_OVERHEAD: usize = 200;
 struct Counters {
     hits: AtomicU64,
     misses: AtomicU64,
+    shared_hits: AtomicU64,
     coalesced: AtomicU64,
     stale: AtomicU64,
     errors: AtomicU64,
@@ -146,6 +157,8 @@ pub struct QuoteCache {
     /// Least weight of an entry, so that `capacity` holds under `max_bytes` too.
     min_weight: u32,
     counters: Counters,
+    /// The shared store under this cache, if any.
+    second: Option<SharedSecondLevel>,
 }
 
 impl std::fmt::Debug for QuoteCache {
@@ -198,7 +211,20 @@ impl QuoteCache {
             shared: SharedRates::default(),
             min_weight,
             counters: Counters::default(),
+            second: None,
         }
+    }
+
+    /// This cache over `second`, a store shared with other processes (ignored when the cache
+    /// is off).
+    pub fn with_second_level(mut self, second: SharedSecondLevel) -> Self {
+        self.second = Some(second);
+        self
+    }
+
+    /// The shared second level, if any.
+    pub fn second_level(&self) -> Option<&SharedSecondLevel> {
+        self.second.as_ref()
     }
 
     /// Whether answers are cached (see [`CacheOptions::enabled`]).
@@ -304,16 +330,36 @@ impl QuoteCache {
                 .await;
         }
         let ran = AtomicBool::new(false);
+        let from_second = AtomicBool::new(false);
         let ttl = self.ttl_of(key.carrier());
         let result = fresh
             .try_get_with(key.clone(), async {
                 ran.store(true, Ordering::Relaxed);
+                let shared_key = self.second.as_ref().map(|_| second_level::shared_key(&key));
+                if let (Some(second), Some(shared_key)) = (&self.second, &shared_key)
+                    && let Some((bytes, left)) = second.get(shared_key).await
+                    && let Some(rates) = second_level::decode(&bytes)
+                {
+                    from_second.store(true, Ordering::Relaxed);
+                    return Ok(self.entry(&key, rates, left.min(ttl)));
+                }
                 let rates = load().await?;
+                if let (Some(second), Some(shared_key)) = (&self.second, shared_key)
+                    && let Some(bytes) = second_level::encode(&rates)
+                {
+                    // Written before answering (bounded by the store's timeout), so that once a
+                    // quote is answered every replica can find it.
+                    second.put(&shared_key, bytes, ttl).await;
+                }
                 Ok::<_, Error>(self.entry(&key, rates, ttl))
             })
             .await;
         let ran = ran.load(Ordering::Relaxed);
         match result {
+            Ok(entry) if ran && from_second.load(Ordering::Relaxed) => {
+                self.counters.shared_hits.fetch_add(1, Ordering::Relaxed);
+                Ok((entry.rates, CacheSource::Shared))
+            }
             Ok(entry) => {
                 let source = if ran {
                     self.counters.misses.fetch_add(1, Ordering::Relaxed);
@@ -368,6 +414,7 @@ impl QuoteCache {
         CacheStats {
             hits: self.counters.hits.load(Ordering::Relaxed),
             misses: self.counters.misses.load(Ordering::Relaxed),
+            shared_hits: self.counters.shared_hits.load(Ordering::Relaxed),
             coalesced: self.counters.coalesced.load(Ordering::Relaxed),
             stale: self.counters.stale.load(Ordering::Relaxed),
             errors: self.counters.errors.load(Ordering::Relaxed),

@@ -61,7 +61,7 @@ pub async fn run(args: QuoteArgs) -> Result<ExitCode, CliError> {
         config: args.config.as_deref(),
         carriers: &args.carriers,
         deadline: Some(Duration::from_millis(args.deadline)),
-        rules: None,
+        ..Wanted::default()
     })
     .await?;
     let quote = ready.host.quote(&request).await?;

@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// Requests worked on at once before more are shed with 503 (default 1024).
     #[arg(long, value_name = "N")]
     pub max_in_flight: Option<usize>,
+    /// Share the quote cache with other replicas through this Redis (`redis://host:port` or
+    /// `redis+unix:///path`); overrides the config's `[redis] url`.
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
 }
 
 /// Serves until SIGTERM or Ctrl-C.
@@ -70,6 +74,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, CliError> {
     let ready = setup(Wanted {
         config: args.config.as_deref(),
         rules,
+        redis: args.redis.as_deref(),
         ..Wanted::default()
     })
     .await?;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use shipmux_core::rules::ZoneMatcher;
 use shipmux_core::{Carrier, CarrierId};
+use shipmux_host::cache::QuoteCache;
 use shipmux_host::{
     CacheOptions, Config, Host, HostOptions, HttpCarrierOptions, HttpDriver, Registry,
     registry_from_config,
@@ -47,6 +48,8 @@ pub struct Wanted<'a> {
     pub deadline: Option<Duration>,
     /// Rules replacing the config's (`--zones`, the demo's).
     pub rules: Option<ZoneMatcher>,
+    /// `--redis`: the quote cache's shared second level, overriding the config's `[redis]`.
+    pub redis: Option<&'a str>,
 }
 
 /// Builds the host: from the config file, or from embedded sandboxes.
@@ -68,7 +71,7 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
             }
             let host = Host::builder(registry)
                 .rules(rules)
-                .cache_options(config.cache_options()?)
+                .cache(Arc::new(config.quote_cache(wanted.redis)?))
                 .options(options)
                 .exchange_rates(config.exchange_rates()?)
                 .build();
@@ -87,10 +90,11 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
             for note in &fleet.notes {
                 eprintln!("{note}");
             }
-            let host = host_over(
+            let cache = Config::default().quote_cache(wanted.redis)?;
+            let host = host_with_cache(
                 fleet.carriers(),
                 wanted.rules.unwrap_or_default(),
-                CacheOptions::default(),
+                cache,
                 HostOptions {
                     quote_deadline: wanted.deadline.unwrap_or(Duration::from_secs(5)),
                     ..HostOptions::default()
@@ -112,13 +116,23 @@ pub fn host_over(
     cache: CacheOptions,
     options: HostOptions,
 ) -> Result<Host, CliError> {
+    host_with_cache(carriers, rules, QuoteCache::new(cache), options)
+}
+
+/// A host over `carriers` with `cache`.
+fn host_with_cache(
+    carriers: Vec<Arc<dyn Carrier>>,
+    rules: ZoneMatcher,
+    cache: QuoteCache,
+    options: HostOptions,
+) -> Result<Host, CliError> {
     let mut registry = Registry::new();
     for c in carriers {
         registry.register(c)?;
     }
     Ok(Host::builder(registry)
         .rules(rules)
-        .cache_options(cache)
+        .cache(Arc::new(cache))
         .options(options)
         .build())
 }

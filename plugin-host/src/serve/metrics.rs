@@ -179,9 +179,45 @@ impl Collector for HostCollector {
                 "Quotes that waited on an identical quote in flight",
                 stats.coalesced,
             ),
+            (
+                "cache_shared_hits",
+                "Local misses answered by the shared second level (Redis)",
+                stats.shared_hits,
+            ),
         ] {
             let metric = ConstCounter::new(value);
             metric.encode(encoder.encode_descriptor(name, help, None, metric.metric_type())?)?;
+        }
+        if let Some(second) = self.cache.second_level() {
+            let health = second.health();
+            for (name, help, value) in [
+                ("redis_calls", "Redis calls that answered", health.calls),
+                (
+                    "redis_errors",
+                    "Redis calls that failed or timed out",
+                    health.errors,
+                ),
+                (
+                    "redis_skipped",
+                    "Redis calls not made while it was marked down (local state served)",
+                    health.skipped,
+                ),
+            ] {
+                let metric = ConstCounter::new(value);
+                metric.encode(encoder.encode_descriptor(
+                    name,
+                    help,
+                    None,
+                    metric.metric_type(),
+                )?)?;
+            }
+            let down = ConstGauge::new(i64::from(health.down));
+            down.encode(encoder.encode_descriptor(
+                "redis_down",
+                "1 while Redis is marked down and this process works on its own state",
+                None,
+                down.metric_type(),
+            )?)?;
         }
         let tenants = ConstGauge::new((self.tenants)() as i64);
         tenants.encode(encoder.encode_descriptor(

@@ -1,0 +1,188 @@
+//! Redis as the state several `serve` replicas share (feature `redis`): the quote cache's
+//! second level ([`RedisCache`]). docs/scale-out.md has the picture.
+//!
+//! Redis is never on the critical path of a quote. Every call has a short timeout; when one
+//! fails, this process marks Redis down, says so once in its log, and for the next
+//! [`RedisOptions::retry_after`] does not try at all (quotes use the local cache only); the
+//! first call that succeeds after that says Redis is back. A checkout never fails because
+//! Redis did.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use shipmux_host::cache::{CacheOptions, QuoteCache};
+//! use shipmux_host::redis::{Redis, RedisCache, RedisOptions};
+//!
+//! let redis = Redis::connect(RedisOptions::new("redis://127.0.0.1:6379"))?;
+//! let cache = QuoteCache::new(CacheOptions::default())
+//!     .with_second_level(Arc::new(RedisCache::new(redis)));
+//! # Ok::<(), shipmux_core::Error>(())
+//! ```
+
+mod cache;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use shipmux_core::{Error, Secret};
+use tokio::time::Instant;
+
+pub use cache::RedisCache;
+
+/// How to reach Redis and how patient to be with it.
+#[derive(Clone, Debug)]
+pub struct RedisOptions {
+    /// `redis://[user:password@]host:port[/db]` or `redis+unix:///path/to/socket`. A secret:
+    /// it may hold a password. (No TLS yet: reach Redis over a private network or a socket.)
+    pub url: Secret,
+    /// Longest wait for one Redis call; past it the call counts as failed.
+    pub timeout: Duration,
+    /// After a failure, how long this process works without Redis before trying again.
+    pub retry_after: Duration,
+    /// Put before every key, so several deployments can share one Redis.
+    pub prefix: String,
+}
+
+impl RedisOptions {
+    /// `url` with the defaults: 50 ms per call, 1 s without Redis after a failure, keys under
+    /// `shipmux:`.
+    pub fn new(url: impl Into<String>) -> Self {
+        RedisOptions {
+            url: Secret::new(url.into()),
+            timeout: Duration::from_millis(50),
+            retry_after: Duration::from_secs(1),
+            prefix: "shipmux:".to_string(),
+        }
+    }
+}
+
+/// What this process's Redis calls did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RedisStats {
+    /// Calls that answered.
+    pub calls: u64,
+    /// Calls that failed or timed out.
+    pub errors: u64,
+    /// Calls not made because Redis was marked down (the local state served instead).
+    pub skipped: u64,
+}
+
+/// A connection to Redis shared by everything in this process that uses it. Cheap to share
+/// in an `Arc`; reconnects by itself.
+pub struct Redis {
+    connection: ConnectionManager,
+    options: RedisOptions,
+    /// Marked on a failure; calls before `retry_at` are skipped.
+    down: AtomicBool,
+    /// Milliseconds after `epoch` before which no call is tried while down.
+    retry_at_ms: AtomicU64,
+    epoch: Instant,
+    calls: AtomicU64,
+    errors: AtomicU64,
+    skipped: AtomicU64,
+}
+
+impl std::fmt::Debug for Redis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redis")
+            .field("options", &self.options)
+            .field("down", &self.down.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Redis {
+    /// A connection to `options.url`, made on first use: Redis need not be up yet.
+    pub fn connect(options: RedisOptions) -> Result<Arc<Redis>, Error> {
+        let client = redis::Client::open(options.url.expose()).map_err(|e| {
+            // The URL may hold a password: name the problem, not the URL.
+            Error::config(format!("redis url is not usable: {}", e.category()))
+        })?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(options.timeout))
+            .set_response_timeout(Some(options.timeout))
+            .set_number_of_retries(1)
+            .set_max_delay(options.retry_after);
+        let connection = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| Error::config(format!("cannot set up redis: {}", e.category())))?;
+        Ok(Arc::new(Redis {
+            connection,
+            options,
+            down: AtomicBool::new(false),
+            retry_at_ms: AtomicU64::new(0),
+            epoch: Instant::now(),
+            calls: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+            skipped: AtomicU64::new(0),
+        }))
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &RedisOptions {
+        &self.options
+    }
+
+    /// Whether the last call failed (and this process works without Redis for now).
+    pub fn is_down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> RedisStats {
+        RedisStats {
+            calls: self.calls.load(Ordering::Relaxed),
+            errors: self.errors.load(Ordering::Relaxed),
+            skipped: self.skipped.load(Ordering::Relaxed),
+        }
+    }
+
+    /// `prefix` + `key`.
+    pub(crate) fn key(&self, key: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.options.prefix.len() + key.len());
+        out.extend_from_slice(self.options.prefix.as_bytes());
+        out.extend_from_slice(key);
+        out
+    }
+
+    /// Runs `call` on the shared connection within the timeout; `None` when Redis is marked
+    /// down, fails or is too slow (marking it down, logged once).
+    pub(crate) async fn run<T, F, Fut>(&self, what: &str, call: F) -> Option<T>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
+    {
+        let now_ms = self.epoch.elapsed().as_millis() as u64;
+        if self.down.load(Ordering::Relaxed) && now_ms < self.retry_at_ms.load(Ordering::Relaxed) {
+            self.skipped.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        let outcome = tokio::time::timeout(self.options.timeout, call(self.connection.clone()))
+            .await
+            .map_err(|_| format!("no answer within {} ms", self.options.timeout.as_millis()))
+            .and_then(|r| r.map_err(|e| e.category().to_string()));
+        match outcome {
+            Ok(value) => {
+                self.calls.fetch_add(1, Ordering::Relaxed);
+                if self.down.swap(false, Ordering::Relaxed) {
+                    tracing::info!("redis answers again; shared state resumed");
+                }
+                Some(value)
+            }
+            Err(why) => {
+                self.errors.fetch_add(1, Ordering::Relaxed);
+                let retry_at = now_ms + self.options.retry_after.as_millis() as u64;
+                self.retry_at_ms.store(retry_at, Ordering::Relaxed);
+                if !self.down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        call = what,
+                        error = %why,
+                        "redis unavailable; using this process's own state until it answers"
+                    );
+                }
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The quote cache's shared second level on a real `redis-server` (Debian's package), one per
+//! test, on a Unix socket in a temporary folder (no port to pick, no persistence). Two hosts
+//! with their own local caches stand for two replicas. Without `redis-server` on the PATH the
+//! tests say so and pass, unless `SHIPMUX_REQUIRE_REDIS` is set (CI sets it).
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use shipmux_core::{Address, CarrierId, Parcel, RateRequest, Weight, WeightUnit};
+use shipmux_host::cache::{CacheOptions, QuoteCache};
+use shipmux_host::redis::{Redis, RedisCache, RedisOptions};
+use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet};
+use shipmux_host::{Host, HttpDriver, Registry};
+
+/// A `redis-server` of this test's own, stopped when dropped.
+struct RedisServer {
+    child: Child,
+    socket: PathBuf,
+    /// The folder of the socket, when this server made it.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl RedisServer {
+    /// A server, or `None` (after saying why) when `redis-server` is not installed.
+    fn start() -> Option<RedisServer> {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("redis.sock");
+        RedisServer::start_at(&socket, Some(dir))
+    }
+
+    /// A server on `socket`, keeping `dir` (the socket's folder) as long as it runs.
+    fn start_at(socket: &std::path::Path, dir: Option<tempfile::TempDir>) -> Option<RedisServer> {
+        let spawned = Command::new("redis-server")
+            .args(["--port", "0", "--save", "", "--appendonly", "no"])
+            .arg("--unixsocket")
+            .arg(socket)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                assert!(
+                    std::env::var_os("SHIPMUX_REQUIRE_REDIS").is_none(),
+                    "redis-server is not installed, and SHIPMUX_REQUIRE_REDIS is set"
+                );
+                eprintln!("skipped: redis-server is not installed (apt-get install redis-server)");
+                return None;
+            }
+            Err(e) => panic!("cannot start redis-server: {e}"),
+        };
+        // It says when it accepts connections; read until then (no polling, no sleeping).
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        loop {
+            match lines.next() {
+                Some(Ok(line))
+                    if line
+                        .to_ascii_lowercase()
+                        .contains("ready to accept connections") =>
+                {
+                    break;
+                }
+                Some(Ok(_)) => {}
+                _ => panic!("redis-server stopped before it was ready"),
+            }
+        }
+        // Keep draining its log so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Some(RedisServer {
+            child,
+            socket: socket.to_path_buf(),
+            _dir: dir,
+        })
+    }
+
+    fn url(&self) -> String {
+        format!("redis+unix://{}", self.socket.display())
+    }
+
+    /// Stops the server (its data is gone: no persistence).
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.socket);
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A replica: its own host and local cache, over the shared Redis and the same carriers.
+fn replica(fleet: &SandboxFleet, redis: &Arc<Redis>) -> Host {
+    let mut registry = Registry::new();
+    for c in fleet.carriers() {
+        registry.register(c).unwrap();
+    }
+    let cache = QuoteCache::new(CacheOptions::default())
+        .with_second_level(Arc::new(RedisCache::new(redis.clone())));
+    Host::builder(registry).cache(Arc::new(cache)).build()
+}
+
+async fn fleet(driver: &HttpDriver) -> SandboxFleet {
+    SandboxFleet::start(
+        FleetOptions {
+            carriers: vec![
+                CarrierId::new("ups").unwrap(),
+                CarrierId::new("usps").unwrap(),
+            ],
+            ..FleetOptions::default()
+        },
+        driver,
+    )
+    .await
+    .unwrap()
+}
+
+fn request(to: &str, pounds: u32) -> RateRequest {
+    RateRequest::new(
+        Address::new("US", "90210"),
+        Address::new("US", to),
+        vec![Parcel::new(Weight::whole(pounds, WeightUnit::Lb))],
+    )
+    .unwrap()
+}
+
+/// HTTP attempts the carriers made so far (tokens included).
+fn upstream(driver: &HttpDriver) -> u64 {
+    driver
+        .stats()
+        .snapshot()
+        .iter()
+        .map(|(_, s)| s.attempts)
+        .sum()
+}
+
+#[tokio::test]
+async fn a_quote_one_replica_paid_for_is_a_hit_on_another() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let driver = HttpDriver::new().unwrap();
+    let fleet = fleet(&driver).await;
+    let redis = Redis::connect(RedisOptions::new(server.url())).unwrap();
+    let (a, b) = (replica(&fleet, &redis), replica(&fleet, &redis));
+
+    let first = a.quote(&request("10001", 2)).await.unwrap();
+    assert!(first.errors().next().is_none());
+    let calls = upstream(&driver);
+    assert!(calls >= 2, "replica a asked both carriers");
+
+    let second = b.quote(&request("10001", 2)).await.unwrap();
+    assert_eq!(upstream(&driver), calls, "replica b asked no carrier");
+    assert_eq!(
+        b.cache().stats().shared_hits,
+        2,
+        "one shared hit per carrier"
+    );
+    let rates = |q: &shipmux_host::fanout::FanOutQuote| {
+        let mut r: Vec<_> = q.rates().cloned().collect();
+        r.sort_by(|x, y| (x.carrier.as_str(), &x.service).cmp(&(y.carrier.as_str(), &y.service)));
+        r
+    };
+    assert_eq!(
+        rates(&second),
+        rates(&first),
+        "the same rates, amounts exact"
+    );
+    // Now in b's own cache: no Redis call at all.
+    let calls_to_redis = redis.stats().calls;
+    b.quote(&request("10001", 2)).await.unwrap();
+    assert_eq!(redis.stats().calls, calls_to_redis);
+    assert_eq!(b.cache().stats().hits, 2);
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
+async fn quotes_go_on_while_redis_is_down_and_sharing_resumes_when_it_is_back() {
+    let Some(mut server) = RedisServer::start() else {
+        return;
+    };
+    let driver = HttpDriver::new().unwrap();
+    let fleet = fleet(&driver).await;
+    let mut options = RedisOptions::new(server.url());
+    // Try again at once after a failure, so the test needs no clock.
+    options.retry_after = Duration::ZERO;
+    let redis = Redis::connect(options).unwrap();
+    let (a, b) = (replica(&fleet, &redis), replica(&fleet, &redis));
+    a.quote(&request("10001", 1)).await.unwrap();
+    assert!(!redis.is_down());
+
+    server.stop();
+    for to in ["60601", "30301"] {
+        let quote = a.quote(&request(to, 1)).await.unwrap();
+        assert!(quote.errors().next().is_none(), "no quote fails for Redis");
+        assert!(quote.rates().count() > 0);
+    }
+    assert!(redis.is_down(), "the failure was noticed");
+    assert!(redis.stats().errors >= 1);
+
+    let socket = server.socket.clone();
+    let _back = RedisServer::start_at(&socket, None).unwrap();
+    // The first call after Redis returns may still find the old connection broken; the
+    // connection manager reconnects, and the next quote shares again.
+    let mut shared = false;
+    for (i, to) in ["94105", "98101", "02108", "75201"].into_iter().enumerate() {
+        a.quote(&request(to, 3)).await.unwrap();
+        let hits_before = b.cache().stats().shared_hits;
+        let quote = b.quote(&request(to, 3)).await.unwrap();
+        assert!(quote.errors().next().is_none());
+        if b.cache().stats().shared_hits > hits_before {
+            shared = true;
+            assert!(!redis.is_down(), "round {i}: back up");
+            break;
+        }
+    }
+    assert!(shared, "sharing resumed once Redis was back");
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_config_names_redis_and_never_shows_its_password() {
+    let config = shipmux_host::Config::from_toml(
+        "[redis]\nurl = \"redis://:hunter2@127.0.0.1:6390\"\ntimeout_ms = 20\n",
+        ".",
+    )
+    .unwrap();
+    // Connecting is lazy: a replica starts while Redis is still coming up.
+    let cache = config.quote_cache(None).unwrap();
+    assert!(cache.second_level().is_some());
+    assert!(!format!("{config:?} {cache:?}").contains("hunter2"));
+
+    let bad = shipmux_host::Config::from_toml("[redis]\nurl = \"http://:hunter2@x\"\n", ".")
+        .unwrap()
+        .quote_cache(None)
+        .unwrap_err();
+    assert_eq!(bad.kind, shipmux_core::ErrorKind::Config);
+    assert!(!bad.to_string().contains("hunter2"), "{bad}");
+
+    // `--redis` adds Redis to a config without a section.
+    let plain = shipmux_host::Config::from_toml("", ".").unwrap();
+    assert!(plain.quote_cache(None).unwrap().second_level().is_none());
+    let flagged = plain.quote_cache(Some("redis://127.0.0.1:6390")).unwrap();
+    assert!(flagged.second_level().is_some());
+}
