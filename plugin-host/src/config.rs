@@ -105,6 +105,9 @@ pub struct RedisSection {
     pub retry_after_ms: Option<u64>,
     /// Put before every key (default `shipmux:`).
     pub prefix: Option<String>,
+    /// How many replicas share this Redis: while it is unavailable, each keeps to its share of
+    /// every carrier's rate limit (the limit ÷ replicas). Default 1.
+    pub replicas: Option<u32>,
 }
 
 impl RedisSection {
@@ -115,14 +118,19 @@ impl RedisSection {
             timeout_ms: None,
             retry_after_ms: None,
             prefix: None,
+            replicas: None,
         }
     }
 
-    /// `cache` over this Redis as its shared second level.
+    /// How many replicas share each limit (at least 1).
+    pub fn replicas(&self) -> u32 {
+        self.replicas.unwrap_or(1).max(1)
+    }
+
+    /// A connection to this Redis (made on first use).
     #[cfg(feature = "redis")]
-    pub fn under(&self, cache: QuoteCache) -> Result<QuoteCache> {
-        use crate::redis::{Redis, RedisCache, RedisOptions};
-        let mut options = RedisOptions::new(self.url.expose());
+    pub fn connect(&self) -> Result<std::sync::Arc<crate::redis::Redis>> {
+        let mut options = crate::redis::RedisOptions::new(self.url.expose());
         if let Some(ms) = self.timeout_ms {
             options.timeout = Duration::from_millis(ms.max(1));
         }
@@ -132,8 +140,14 @@ impl RedisSection {
         if let Some(prefix) = &self.prefix {
             options.prefix.clone_from(prefix);
         }
-        let redis = Redis::connect(options)?;
-        Ok(cache.with_second_level(std::sync::Arc::new(RedisCache::new(redis))))
+        crate::redis::Redis::connect(options)
+    }
+
+    /// `cache` over this Redis as its shared second level.
+    #[cfg(feature = "redis")]
+    pub fn under(&self, cache: QuoteCache) -> Result<QuoteCache> {
+        let redis = self.connect()?;
+        Ok(cache.with_second_level(std::sync::Arc::new(crate::redis::RedisCache::new(redis))))
     }
 
     /// Without the `redis` feature, a config that asks for Redis is refused.
@@ -472,17 +486,21 @@ impl Config {
     /// `redis_url` (the `--redis` flag) takes the section's URL's place, or adds one.
     pub fn quote_cache(&self, redis_url: Option<&str>) -> Result<QuoteCache> {
         let cache = QuoteCache::new(self.cache_options()?);
-        let redis = match (redis_url, &self.redis) {
+        match self.redis_section(redis_url) {
+            Some(section) => section.under(cache),
+            None => Ok(cache),
+        }
+    }
+
+    /// `[redis]`, with `redis_url` (the `--redis` flag) in place of its URL, or alone.
+    pub fn redis_section(&self, redis_url: Option<&str>) -> Option<RedisSection> {
+        match (redis_url, &self.redis) {
             (Some(url), Some(section)) => Some(RedisSection {
                 url: Secret::new(url),
                 ..section.clone()
             }),
             (Some(url), None) => Some(RedisSection::at(url)),
             (None, section) => section.clone(),
-        };
-        match redis {
-            Some(section) => section.under(cache),
-            None => Ok(cache),
         }
     }
 

@@ -8,6 +8,9 @@ use std::time::Duration;
 use shipmux_core::rules::ZoneMatcher;
 use shipmux_core::{Carrier, CarrierId};
 use shipmux_host::cache::QuoteCache;
+use shipmux_host::http::DriverOptions;
+use shipmux_host::redis::{RedisCache, RedisLimit};
+use shipmux_host::resilience::SharedLimits;
 use shipmux_host::{
     CacheOptions, Config, Host, HostOptions, HttpCarrierOptions, HttpDriver, Registry,
     registry_from_config,
@@ -54,10 +57,32 @@ pub struct Wanted<'a> {
 
 /// Builds the host: from the config file, or from embedded sandboxes.
 pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
-    let driver = HttpDriver::new()?;
-    match wanted.config {
-        Some(path) => {
-            let config = Config::load(path)?;
+    let config = match wanted.config {
+        Some(path) => Some(Config::load(path)?),
+        None => None,
+    };
+    let redis_section = config
+        .as_ref()
+        .unwrap_or(&Config::default())
+        .redis_section(wanted.redis);
+    let redis = redis_section.as_ref().map(|s| s.connect()).transpose()?;
+    // With Redis, carriers' rate limits are kept there, shared by every replica.
+    let driver = HttpDriver::with_options(DriverOptions {
+        shared_limits: redis
+            .as_ref()
+            .zip(redis_section.as_ref())
+            .map(|(r, s)| SharedLimits {
+                backend: Arc::new(RedisLimit::new(r.clone())),
+                replicas: s.replicas(),
+            }),
+        ..DriverOptions::default()
+    })?;
+    let over_redis = |cache: QuoteCache| match &redis {
+        Some(r) => cache.with_second_level(Arc::new(RedisCache::new(r.clone()))),
+        None => cache,
+    };
+    match config {
+        Some(config) => {
             let env = |name: &str| std::env::var(name).ok();
             let all = registry_from_config(&config, &driver, &env)?;
             let registry = only(&all, wanted.carriers)?;
@@ -71,7 +96,9 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
             }
             let host = Host::builder(registry)
                 .rules(rules)
-                .cache(Arc::new(config.quote_cache(wanted.redis)?))
+                .cache(Arc::new(over_redis(QuoteCache::new(
+                    config.cache_options()?,
+                ))))
                 .options(options)
                 .exchange_rates(config.exchange_rates()?)
                 .build();
@@ -90,7 +117,7 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
             for note in &fleet.notes {
                 eprintln!("{note}");
             }
-            let cache = Config::default().quote_cache(wanted.redis)?;
+            let cache = over_redis(QuoteCache::new(CacheOptions::default()));
             let host = host_with_cache(
                 fleet.carriers(),
                 wanted.rules.unwrap_or_default(),

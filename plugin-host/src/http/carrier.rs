@@ -130,10 +130,16 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
             _ => None,
         };
         let breaker = options.breaker.clone().map(CircuitBreaker::new);
-        let limiter = options
-            .limiter
-            .clone()
-            .or_else(|| options.rate_limit.map(|l| Arc::new(AccountLimiter::new(l))));
+        let limiter = options.limiter.clone().or_else(|| {
+            let limit = options.rate_limit?;
+            Some(Arc::new(match &driver.options().shared_limits {
+                Some(shared) => {
+                    let account = shared_account(&info, &auth, &options);
+                    AccountLimiter::shared(limit, shared.clone(), account)
+                }
+                None => AccountLimiter::new(limit),
+            }))
+        });
         let counters = driver.stats().carrier(&info.id);
         let sender = Arc::new(Sender {
             driver,
@@ -480,6 +486,14 @@ impl Sender {
                         e if !e.retryable => return Ok(response),
                         e => {
                             let e = e.with_retry_after(response.retry_after());
+                            if let (Some(limiter), Some(after), true) = (
+                                &self.limiter,
+                                response.retry_after(),
+                                e.is(ErrorKind::RateLimited),
+                            ) {
+                                // Every process sharing the limit backs off, not just this call.
+                                limiter.push_back(after).await;
+                            }
                             let remaining = deadline.saturating_duration_since(Instant::now());
                             match policy.delay_before_retry(attempt, &e, remaining) {
                                 Some(wait) => wait,
@@ -506,6 +520,20 @@ impl Sender {
             };
             tokio::time::sleep(failure).await;
         }
+    }
+}
+
+/// The name of a carrier account's shared rate limit: the carrier and what tells its
+/// accounts apart (the token cache key, which names the client id, never a secret; a store
+/// account's digest scope).
+fn shared_account(info: &CarrierInfo, auth: &Auth, options: &HttpCarrierOptions) -> String {
+    let account = match auth {
+        Auth::OAuth2 { cache_key } => cache_key.as_str(),
+        _ => "default",
+    };
+    match &options.token_scope {
+        Some(scope) => format!("{}:{account}#{scope}", info.id),
+        None => format!("{}:{account}", info.id),
     }
 }
 

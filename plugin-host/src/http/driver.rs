@@ -8,6 +8,7 @@ use shipmux_core::{Error, ErrorKind, HttpRequest, HttpResponse, Method, Result, 
 
 use super::stats::UpstreamStats;
 use super::token::TokenCache;
+use crate::resilience::SharedLimits;
 
 /// How the shared client behaves.
 #[derive(Clone, Debug)]
@@ -22,6 +23,9 @@ pub struct DriverOptions {
     pub pool_max_idle_per_host: usize,
     /// `User-Agent` sent with every request.
     pub user_agent: String,
+    /// Rate limits shared with other processes: every carrier on this driver with a rate
+    /// limit keeps it there (see [`SharedLimits`]); `None` for limits of this process alone.
+    pub shared_limits: Option<SharedLimits>,
 }
 
 impl Default for DriverOptions {
@@ -32,6 +36,7 @@ impl Default for DriverOptions {
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 64,
             user_agent: concat!("shipmux/", env!("CARGO_PKG_VERSION")).to_string(),
+            shared_limits: None,
         }
     }
 }

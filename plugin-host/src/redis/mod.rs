@@ -1,5 +1,6 @@
 //! Redis as the state several `serve` replicas share (feature `redis`): the quote cache's
-//! second level ([`RedisCache`]). docs/scale-out.md has the picture.
+//! second level ([`RedisCache`]) and carriers' rate limits ([`RedisLimit`]).
+//! docs/scale-out.md has the picture.
 //!
 //! Redis is never on the critical path of a quote. Every call has a short timeout; when one
 //! fails, this process marks Redis down, says so once in its log, and for the next
@@ -19,6 +20,7 @@
 //! ```
 
 mod cache;
+mod limit;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -30,6 +32,7 @@ use shipmux_core::{Error, Secret};
 use tokio::time::Instant;
 
 pub use cache::RedisCache;
+pub use limit::RedisLimit;
 
 /// How to reach Redis and how patient to be with it.
 #[derive(Clone, Debug)]

@@ -7,5 +7,5 @@ mod rate_limit;
 mod retry;
 
 pub use breaker::{BreakerOptions, BreakerPermit, CircuitBreaker};
-pub use rate_limit::{AccountLimiter, RateLimit};
+pub use rate_limit::{AccountLimiter, RateLimit, SharedLimit, SharedLimits};
 pub use retry::{RetryBudget, RetryPolicy};

@@ -52,9 +52,26 @@ impl RateLimit {
     }
 
     /// The time between two permits at the sustained rate (never zero).
-    fn interval(&self) -> Duration {
+    /// The time between two permits at the sustained rate.
+    pub fn interval(&self) -> Duration {
         let requests = self.requests.max(1);
         self.per.max(Duration::from_nanos(u64::from(requests))) / requests
+    }
+
+    /// How many permits may be taken at once after a quiet spell (`requests` when not set).
+    pub fn burst_size(&self) -> u32 {
+        self.burst.unwrap_or(self.requests).max(1)
+    }
+
+    /// This limit divided among `replicas` processes (each gets at least one permit per
+    /// period): what one replica may use when the replicas cannot share one limit.
+    pub fn share(&self, replicas: u32) -> RateLimit {
+        let replicas = replicas.max(1);
+        RateLimit {
+            requests: (self.requests / replicas).max(1),
+            per: self.per,
+            burst: self.burst.map(|b| (b / replicas).max(1)),
+        }
     }
 
     fn quota(&self) -> Quota {
@@ -154,6 +171,34 @@ impl Clock for TokioClock {
     }
 }
 
+/// A rate limit kept by a store several processes share (Redis, in `crate::redis`), as a
+/// GCRA on the store's clock: permits are reserved in the order the store receives them.
+#[async_trait::async_trait]
+pub trait SharedLimit: Send + Sync + fmt::Debug {
+    /// Reserves `account`'s next permit under `limit`: `Ok(wait)` — take it after `wait`
+    /// (zero: now); `Err(wait)` — it would come only after `wait`, longer than `max_wait`, and
+    /// nothing was reserved; `None` — the store is unavailable (the caller limits alone).
+    async fn reserve(
+        &self,
+        account: &str,
+        limit: RateLimit,
+        max_wait: Duration,
+    ) -> Option<Result<Duration, Duration>>;
+
+    /// No permit of `account` before `after` from now (a carrier's `Retry-After`).
+    async fn push_back(&self, account: &str, after: Duration);
+}
+
+/// A shared limit store and how many processes share each limit (for the fallback share).
+#[derive(Clone, Debug)]
+pub struct SharedLimits {
+    /// The store.
+    pub backend: std::sync::Arc<dyn SharedLimit>,
+    /// How many replicas share each account's limit; while the store is unavailable each
+    /// keeps to `limit ÷ replicas` on its own.
+    pub replicas: u32,
+}
+
 /// One carrier account's rate limiter. Shared (in an `Arc`) by everything that calls that
 /// account, so the account's limit holds however many carriers or layers use it.
 ///
@@ -162,6 +207,8 @@ impl Clock for TokioClock {
 /// for it, and an unlucky caller can lose that race for seconds.
 pub struct AccountLimiter {
     limit: RateLimit,
+    /// A limit shared with other processes, and this account's name there.
+    shared: Option<(SharedLimits, String)>,
     clock: TokioClock,
     limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>,
     /// Held by the caller whose turn it is; tokio's mutex queues the others fairly.
@@ -186,6 +233,7 @@ impl AccountLimiter {
         };
         AccountLimiter {
             limit,
+            shared: None,
             limiter: RateLimiter::direct_with_clock(limit.quota(), clock.clone()),
             clock,
             turn: tokio::sync::Mutex::new(()),
@@ -193,9 +241,27 @@ impl AccountLimiter {
         }
     }
 
+    /// A limiter for `limit` shared through `shared` by every process that names `account`
+    /// the same way; while the shared store is unavailable, this process keeps to its share
+    /// of the limit (`limit` ÷ replicas) on its own.
+    pub fn shared(limit: RateLimit, shared: SharedLimits, account: String) -> Self {
+        let mut limiter = AccountLimiter::new(limit.share(shared.replicas));
+        limiter.limit = limit;
+        limiter.shared = Some((shared, account));
+        limiter
+    }
+
     /// The configured limit.
     pub fn limit(&self) -> RateLimit {
         self.limit
+    }
+
+    /// Tells the shared limit (if any) that the carrier asked to wait `after` (a 429's
+    /// `Retry-After`), so every process sharing it backs off.
+    pub async fn push_back(&self, after: Duration) {
+        if let Some((shared, account)) = &self.shared {
+            shared.backend.push_back(account, after).await;
+        }
     }
 
     /// Waits for a permit, but not past `deadline`: a call that cannot get one in time gets a
@@ -203,6 +269,22 @@ impl AccountLimiter {
     /// not a late permit. Waiting callers get their permits in arrival order. Answers how long
     /// this call waited (zero when a permit was free at once).
     pub async fn acquire(&self, deadline: Option<Instant>) -> Result<Duration, Error> {
+        if let Some((shared, account)) = &self.shared {
+            let max_wait = deadline.map_or(Duration::from_secs(3600), |d| {
+                d.saturating_duration_since(Instant::now())
+            });
+            match shared.backend.reserve(account, self.limit, max_wait).await {
+                Some(Ok(wait)) => {
+                    if !wait.is_zero() {
+                        tokio::time::sleep(wait).await;
+                    }
+                    return Ok(wait);
+                }
+                Some(Err(wait)) => return Err(self.refusal(wait)),
+                // The shared store is unavailable: this process's share, kept here.
+                None => {}
+            }
+        }
         let (_in_line, ahead) = InLine::join(&self.waiting);
         if ahead == 0 && self.limiter.check().is_ok() {
             return Ok(Duration::ZERO);

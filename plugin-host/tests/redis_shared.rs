@@ -1,7 +1,8 @@
-//! The quote cache's shared second level on a real `redis-server` (Debian's package), one per
-//! test, on a Unix socket in a temporary folder (no port to pick, no persistence). Two hosts
-//! with their own local caches stand for two replicas. Without `redis-server` on the PATH the
-//! tests say so and pass, unless `SHIPMUX_REQUIRE_REDIS` is set (CI sets it).
+//! What replicas share through a real `redis-server` (Debian's package), one per test, on a
+//! Unix socket in a temporary folder (no port to pick, no persistence): the quote cache's
+//! second level and carriers' rate limits. Hosts and drivers of their own stand for replicas.
+//! Without `redis-server` on the PATH the tests say so and pass, unless
+//! `SHIPMUX_REQUIRE_REDIS` is set (CI sets it).
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -9,11 +10,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use shipmux_core::Carrier;
 use shipmux_core::{Address, CarrierId, Parcel, RateRequest, Weight, WeightUnit};
 use shipmux_host::cache::{CacheOptions, QuoteCache};
-use shipmux_host::redis::{Redis, RedisCache, RedisOptions};
-use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet};
-use shipmux_host::{Host, HttpDriver, Registry};
+use shipmux_host::http::{DriverOptions, HttpCarrier, HttpCarrierOptions};
+use shipmux_host::redis::{Redis, RedisCache, RedisLimit, RedisOptions};
+use shipmux_host::resilience::{RateLimit, SharedLimits};
+use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet, sandbox_protocol};
+use shipmux_host::{Host, HttpDriver, Registry, builtin};
 
 /// A `redis-server` of this test's own, stopped when dropped.
 struct RedisServer {
@@ -248,4 +252,65 @@ async fn the_config_names_redis_and_never_shows_its_password() {
     assert!(plain.quote_cache(None).unwrap().second_level().is_none());
     let flagged = plain.quote_cache(Some("redis://127.0.0.1:6390")).unwrap();
     assert!(flagged.second_level().is_some());
+}
+
+#[tokio::test]
+async fn replicas_together_keep_to_one_rate_limit() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let fleet = fleet(&HttpDriver::new().unwrap()).await;
+    let ups = fleet
+        .carriers
+        .iter()
+        .find(|c| c.id.as_str() == "ups")
+        .unwrap();
+    // 20 a second, no burst: 3 replicas × 10 quotes need about 1.5 s together, where limits of
+    // their own would let them through in 0.5 s.
+    let limit = RateLimit::per_second(20).burst(1);
+    let replicas: Vec<Arc<dyn Carrier>> = (0..3)
+        .map(|_| {
+            let redis = Redis::connect(RedisOptions::new(server.url())).unwrap();
+            let driver = HttpDriver::with_options(DriverOptions {
+                shared_limits: Some(SharedLimits {
+                    backend: Arc::new(RedisLimit::new(redis)),
+                    replicas: 3,
+                }),
+                ..DriverOptions::default()
+            })
+            .unwrap();
+            let mut notes = Vec::new();
+            let (protocol, _) =
+                sandbox_protocol(builtin("ups").unwrap(), &ups.base_url, false, &mut notes)
+                    .unwrap();
+            let options = HttpCarrierOptions {
+                rate_limit: Some(limit),
+                ..HttpCarrierOptions::default()
+            };
+            Arc::new(HttpCarrier::from_arc_with_options(
+                protocol, driver, options,
+            )) as Arc<dyn Carrier>
+        })
+        .collect();
+    let started = tokio::time::Instant::now();
+    let quotes = replicas.iter().enumerate().flat_map(|(r, carrier)| {
+        (0..10u32).map(move |i| {
+            let carrier = carrier.clone();
+            async move {
+                carrier
+                    .quote(&request("10001", 1 + r as u32 * 10 + i))
+                    .await
+            }
+        })
+    });
+    let answers = futures::future::join_all(quotes).await;
+    let elapsed = started.elapsed();
+    assert!(answers.iter().all(Result::is_ok), "every quote answered");
+    // 33 permits (30 rates, 3 tokens) at 20/s with no burst: the last one ≥ 1.6 s after the
+    // first. Limits of each replica's own would have taken about 0.55 s.
+    assert!(
+        elapsed >= Duration::from_millis(1400),
+        "the three replicas shared one limit: {elapsed:?}"
+    );
+    fleet.shutdown().await;
 }
