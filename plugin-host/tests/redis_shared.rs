@@ -14,7 +14,7 @@ use shipmux_core::Carrier;
 use shipmux_core::{Address, CarrierId, Parcel, RateRequest, Weight, WeightUnit};
 use shipmux_host::cache::{CacheOptions, QuoteCache};
 use shipmux_host::http::{DriverOptions, HttpCarrier, HttpCarrierOptions};
-use shipmux_host::redis::{Redis, RedisCache, RedisLimit, RedisOptions};
+use shipmux_host::redis::{Redis, RedisCache, RedisLimit, RedisOptions, RedisTokens};
 use shipmux_host::resilience::{RateLimit, SharedLimits};
 use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet, sandbox_protocol};
 use shipmux_host::{Host, HttpDriver, Registry, builtin};
@@ -85,6 +85,14 @@ impl RedisServer {
         format!("redis+unix://{}", self.socket.display())
     }
 
+    /// Options for this server. The timeout is generous: these tests check what is shared,
+    /// and a loaded CI machine can take longer than the 50 ms default to schedule an answer.
+    fn options(&self) -> RedisOptions {
+        let mut options = RedisOptions::new(self.url());
+        options.timeout = Duration::from_secs(2);
+        options
+    }
+
     /// Stops the server (its data is gone: no persistence).
     fn stop(&mut self) {
         let _ = self.child.kill();
@@ -151,7 +159,7 @@ async fn a_quote_one_replica_paid_for_is_a_hit_on_another() {
     };
     let driver = HttpDriver::new().unwrap();
     let fleet = fleet(&driver).await;
-    let redis = Redis::connect(RedisOptions::new(server.url())).unwrap();
+    let redis = Redis::connect(server.options()).unwrap();
     let (a, b) = (replica(&fleet, &redis), replica(&fleet, &redis));
 
     let first = a.quote(&request("10001", 2)).await.unwrap();
@@ -191,7 +199,7 @@ async fn quotes_go_on_while_redis_is_down_and_sharing_resumes_when_it_is_back() 
     };
     let driver = HttpDriver::new().unwrap();
     let fleet = fleet(&driver).await;
-    let mut options = RedisOptions::new(server.url());
+    let mut options = server.options();
     // Try again at once after a failure, so the test needs no clock.
     options.retry_after = Duration::ZERO;
     let redis = Redis::connect(options).unwrap();
@@ -254,23 +262,76 @@ async fn the_config_names_redis_and_never_shows_its_password() {
     assert!(flagged.second_level().is_some());
 }
 
+/// UPS on a driver of its own (a replica's), pointed at the fleet's UPS simulator.
+fn ups_replica(
+    fleet: &SandboxFleet,
+    driver: HttpDriver,
+    options: HttpCarrierOptions,
+) -> Arc<dyn Carrier> {
+    let ups = fleet
+        .carriers
+        .iter()
+        .find(|c| c.id.as_str() == "ups")
+        .unwrap();
+    let mut notes = Vec::new();
+    let (protocol, _) =
+        sandbox_protocol(builtin("ups").unwrap(), &ups.base_url, false, &mut notes).unwrap();
+    Arc::new(HttpCarrier::from_arc_with_options(
+        protocol, driver, options,
+    ))
+}
+
+#[tokio::test]
+async fn replicas_fetch_one_token_for_the_fleet() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let fleet = fleet(&HttpDriver::new().unwrap()).await;
+    let replicas: Vec<Arc<dyn Carrier>> = (0..3)
+        .map(|_| {
+            let redis = Redis::connect(server.options()).unwrap();
+            let driver = HttpDriver::with_options(DriverOptions {
+                shared_tokens: Some(Arc::new(RedisTokens::new(redis))),
+                ..DriverOptions::default()
+            })
+            .unwrap();
+            ups_replica(&fleet, driver, HttpCarrierOptions::default())
+        })
+        .collect();
+    // Every replica needs a token at once, several times over.
+    let quotes = replicas.iter().enumerate().flat_map(|(r, carrier)| {
+        (0..4u32).map(move |i| {
+            let carrier = carrier.clone();
+            async move { carrier.quote(&request("10001", 1 + r as u32 * 4 + i)).await }
+        })
+    });
+    let answers = futures::future::join_all(quotes).await;
+    assert!(answers.iter().all(Result::is_ok), "every quote answered");
+    let ups = fleet
+        .sandboxes
+        .iter()
+        .find(|s| s.carrier.as_str() == "ups")
+        .unwrap();
+    assert_eq!(
+        ups.sandbox.stats().tokens_issued,
+        1,
+        "one token fetch for the three replicas"
+    );
+    fleet.shutdown().await;
+}
+
 #[tokio::test]
 async fn replicas_together_keep_to_one_rate_limit() {
     let Some(server) = RedisServer::start() else {
         return;
     };
     let fleet = fleet(&HttpDriver::new().unwrap()).await;
-    let ups = fleet
-        .carriers
-        .iter()
-        .find(|c| c.id.as_str() == "ups")
-        .unwrap();
     // 20 a second, no burst: 3 replicas × 10 quotes need about 1.5 s together, where limits of
     // their own would let them through in 0.5 s.
     let limit = RateLimit::per_second(20).burst(1);
     let replicas: Vec<Arc<dyn Carrier>> = (0..3)
         .map(|_| {
-            let redis = Redis::connect(RedisOptions::new(server.url())).unwrap();
+            let redis = Redis::connect(server.options()).unwrap();
             let driver = HttpDriver::with_options(DriverOptions {
                 shared_limits: Some(SharedLimits {
                     backend: Arc::new(RedisLimit::new(redis)),
@@ -279,17 +340,11 @@ async fn replicas_together_keep_to_one_rate_limit() {
                 ..DriverOptions::default()
             })
             .unwrap();
-            let mut notes = Vec::new();
-            let (protocol, _) =
-                sandbox_protocol(builtin("ups").unwrap(), &ups.base_url, false, &mut notes)
-                    .unwrap();
             let options = HttpCarrierOptions {
                 rate_limit: Some(limit),
                 ..HttpCarrierOptions::default()
             };
-            Arc::new(HttpCarrier::from_arc_with_options(
-                protocol, driver, options,
-            )) as Arc<dyn Carrier>
+            ups_replica(&fleet, driver, options)
         })
         .collect();
     let started = tokio::time::Instant::now();

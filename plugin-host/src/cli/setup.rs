@@ -8,8 +8,8 @@ use std::time::Duration;
 use shipmux_core::rules::ZoneMatcher;
 use shipmux_core::{Carrier, CarrierId};
 use shipmux_host::cache::QuoteCache;
-use shipmux_host::http::DriverOptions;
-use shipmux_host::redis::{RedisCache, RedisLimit};
+use shipmux_host::http::{DriverOptions, SharedTokens};
+use shipmux_host::redis::{RedisCache, RedisLimit, RedisTokens};
 use shipmux_host::resilience::SharedLimits;
 use shipmux_host::{
     CacheOptions, Config, Host, HostOptions, HttpCarrierOptions, HttpDriver, Registry,
@@ -66,7 +66,7 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
         .unwrap_or(&Config::default())
         .redis_section(wanted.redis);
     let redis = redis_section.as_ref().map(|s| s.connect()).transpose()?;
-    // With Redis, carriers' rate limits are kept there, shared by every replica.
+    // With Redis, carriers' rate limits and tokens are kept there, shared by every replica.
     let driver = HttpDriver::with_options(DriverOptions {
         shared_limits: redis
             .as_ref()
@@ -75,6 +75,9 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
                 backend: Arc::new(RedisLimit::new(r.clone())),
                 replicas: s.replicas(),
             }),
+        shared_tokens: redis
+            .as_ref()
+            .map(|r| Arc::new(RedisTokens::new(r.clone())) as Arc<dyn SharedTokens>),
         ..DriverOptions::default()
     })?;
     let over_redis = |cache: QuoteCache| match &redis {

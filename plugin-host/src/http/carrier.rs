@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use tracing::{Instrument, field};
 
 use super::driver::{HttpDriver, redact_url};
+use super::shared_token::shared_token;
 use super::stats::CarrierCounters;
 use super::token::TokenSlot;
 use crate::resilience::{AccountLimiter, BreakerOptions, CircuitBreaker, RateLimit, RetryPolicy};
@@ -82,6 +83,8 @@ struct Sender {
     token: Option<Arc<TokenSlot>>,
     limiter: Option<Arc<AccountLimiter>>,
     counters: Arc<CarrierCounters>,
+    /// The account's name in shared state (tokens), for token carriers.
+    account: Option<String>,
 }
 
 impl<P: CarrierProtocol + ?Sized> std::fmt::Debug for HttpCarrier<P> {
@@ -141,9 +144,13 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
             }))
         });
         let counters = driver.stats().carrier(&info.id);
+        let account = token
+            .is_some()
+            .then(|| shared_account(&info, &auth, &options));
         let sender = Arc::new(Sender {
             driver,
             counters,
+            account,
             retry: options.retry.clone(),
             attempt_timeout: options.attempt_timeout,
             token,
@@ -281,14 +288,24 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
                     status = field::Empty,
                     attempt = field::Empty,
                 );
-                sender.counters.token_fetch();
+                let shared = sender.driver.options().shared_tokens.clone();
+                let account = shared_account(&self.info, &self.auth, &self.options);
+                let margin = self.options.token_refresh_margin;
                 async move {
-                    let token = async {
+                    let from_carrier = || async move {
+                        sender.counters.token_fetch();
                         let request = protocol.build_token()?;
                         let response = sender.send_with(&request, deadline, no_token).await?;
                         protocol.parse_token(&response)
                     };
-                    token.await.map_err(|e| e.in_operation(Operation::Token))
+                    let token = match &shared {
+                        Some(shared) => {
+                            shared_token(shared.as_ref(), &account, margin, deadline, from_carrier)
+                                .await
+                        }
+                        None => from_carrier().await,
+                    };
+                    token.map_err(|e| e.in_operation(Operation::Token))
                 }
                 .instrument(span)
             })
@@ -475,6 +492,11 @@ impl Sender {
                         refreshed = true;
                         attempt -= 1;
                         slot.invalidate(t);
+                        if let (Some(shared), Some(account)) =
+                            (&self.driver.options().shared_tokens, &self.account)
+                        {
+                            shared.invalidate(account, t).await;
+                        }
                         continue;
                     }
                     if response.is_success() {

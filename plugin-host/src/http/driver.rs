@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use shipmux_core::{Error, ErrorKind, HttpRequest, HttpResponse, Method, Result, Secret};
 
+use super::shared_token::SharedTokens;
 use super::stats::UpstreamStats;
 use super::token::TokenCache;
 use crate::resilience::SharedLimits;
@@ -26,6 +27,9 @@ pub struct DriverOptions {
     /// Rate limits shared with other processes: every carrier on this driver with a rate
     /// limit keeps it there (see [`SharedLimits`]); `None` for limits of this process alone.
     pub shared_limits: Option<SharedLimits>,
+    /// OAuth tokens shared with other processes: one fetch per account for all of them
+    /// (see [`SharedTokens`]); `None` for tokens of this process alone.
+    pub shared_tokens: Option<std::sync::Arc<dyn SharedTokens>>,
 }
 
 impl Default for DriverOptions {
@@ -37,6 +41,7 @@ impl Default for DriverOptions {
             pool_max_idle_per_host: 64,
             user_agent: concat!("shipmux/", env!("CARGO_PKG_VERSION")).to_string(),
             shared_limits: None,
+            shared_tokens: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Redis as the state several `serve` replicas share (feature `redis`): the quote cache's
-//! second level ([`RedisCache`]) and carriers' rate limits ([`RedisLimit`]).
+//! second level ([`RedisCache`]), carriers' rate limits ([`RedisLimit`]) and OAuth tokens
+//! ([`RedisTokens`]).
 //! docs/scale-out.md has the picture.
 //!
 //! Redis is never on the critical path of a quote. Every call has a short timeout; when one
@@ -21,6 +22,7 @@
 
 mod cache;
 mod limit;
+mod token;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -33,6 +35,7 @@ use tokio::time::Instant;
 
 pub use cache::RedisCache;
 pub use limit::RedisLimit;
+pub use token::RedisTokens;
 
 /// How to reach Redis and how patient to be with it.
 #[derive(Clone, Debug)]
