@@ -193,6 +193,38 @@ async fn a_quote_one_replica_paid_for_is_a_hit_on_another() {
 }
 
 #[tokio::test]
+async fn identical_cold_quotes_on_three_replicas_make_one_call_per_carrier() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let driver = HttpDriver::new().unwrap();
+    let fleet = fleet(&driver).await;
+    let hosts: Vec<Host> = (0..3)
+        .map(|_| replica(&fleet, &Redis::connect(server.options()).unwrap()))
+        .collect();
+    // 30 identical checkouts' quotes at once, ten on each replica, none cached anywhere.
+    let same = request("10001", 7);
+    let quotes = hosts
+        .iter()
+        .flat_map(|host| (0..10).map(|_| host.quote(&same)));
+    let answers = futures::future::join_all(quotes).await;
+    for answer in &answers {
+        let quote = answer.as_ref().unwrap();
+        assert!(quote.errors().next().is_none(), "every quote has its rates");
+        assert!(quote.rates().count() > 0);
+    }
+    for sandbox in &fleet.sandboxes {
+        assert_eq!(
+            sandbox.rate_calls(),
+            1,
+            "{}: one rate call for the three replicas",
+            sandbox.carrier
+        );
+    }
+    fleet.shutdown().await;
+}
+
+#[tokio::test]
 async fn quotes_go_on_while_redis_is_down_and_sharing_resumes_when_it_is_back() {
     let Some(mut server) = RedisServer::start() else {
         return;

@@ -337,20 +337,24 @@ impl QuoteCache {
                 ran.store(true, Ordering::Relaxed);
                 let shared_key = self.second.as_ref().map(|_| second_level::shared_key(&key));
                 if let (Some(second), Some(shared_key)) = (&self.second, &shared_key)
-                    && let Some((bytes, left)) = second.get(shared_key).await
-                    && let Some(rates) = second_level::decode(&bytes)
+                    && let Some((rates, left)) =
+                        second_level::found_or_leased(second.as_ref(), shared_key).await
                 {
                     from_second.store(true, Ordering::Relaxed);
                     return Ok(self.entry(&key, rates, left.min(ttl)));
                 }
-                let rates = load().await?;
-                if let (Some(second), Some(shared_key)) = (&self.second, shared_key)
-                    && let Some(bytes) = second_level::encode(&rates)
-                {
-                    // Written before answering (bounded by the store's timeout), so that once a
-                    // quote is answered every replica can find it.
-                    second.put(&shared_key, bytes, ttl).await;
+                let loaded = load().await;
+                if let (Some(second), Some(shared_key)) = (&self.second, shared_key) {
+                    match loaded.as_ref().ok().and_then(|r| second_level::encode(r)) {
+                        // Written before answering (bounded by the store's timeout), so that
+                        // once a quote is answered every replica can find it; this also ends
+                        // the fetch lease.
+                        Some(bytes) => second.put(&shared_key, bytes, ttl).await,
+                        // The carrier failed: let the next replica try at once.
+                        None => second.release(&shared_key).await,
+                    }
                 }
+                let rates = loaded?;
                 Ok::<_, Error>(self.entry(&key, rates, ttl))
             })
             .await;

@@ -4,7 +4,9 @@
 //! On a local miss the cache asks the second level before the carrier; an answer found there
 //! fills the local cache for the time the shared entry has left, so a quote one replica paid
 //! for is a hit on the others. An answer from the carrier is written to both before the quote
-//! is answered. Errors are never stored. The second level is best effort by contract: a store that fails or is slow answers
+//! is answered. Errors are never stored. Cold misses coalesce across processes: the first to
+//! miss takes a short fetch lease and asks the carrier; the others look again until its answer
+//! is there, or the lease lapses (its holder died or is slow) and one of them takes over. The second level is best effort by contract: a store that fails or is slow answers
 //! `None` (and says so in its own counters and log), and the quote goes on without it.
 
 use std::fmt;
@@ -23,8 +25,15 @@ pub trait SecondLevel: Send + Sync + fmt::Debug {
     /// The entry under `key` and how long it stays fresh, if there is one.
     async fn get(&self, key: &[u8]) -> Option<(Vec<u8>, Duration)>;
 
-    /// Stores `value` under `key` for `ttl`.
+    /// Stores `value` under `key` for `ttl`, and ends `key`'s fetch lease.
     async fn put(&self, key: &[u8], value: Vec<u8>, ttl: Duration);
+
+    /// Takes `key`'s fetch lease for `lease` unless another process holds it: `Some(true)` —
+    /// ask the carrier; `Some(false)` — another process is asking; `None` — unavailable.
+    async fn lease(&self, key: &[u8], lease: Duration) -> Option<bool>;
+
+    /// Ends `key`'s fetch lease without an answer (the carrier failed).
+    async fn release(&self, key: &[u8]);
 
     /// How its calls went so far (for metrics).
     fn health(&self) -> SecondLevelHealth;
@@ -67,6 +76,33 @@ pub fn encode(rates: &[Rate]) -> Option<Vec<u8>> {
 /// The rates of a stored entry; `None` for one this version cannot read.
 pub fn decode(bytes: &[u8]) -> Option<Vec<Rate>> {
     serde_json::from_slice(bytes).ok()
+}
+
+/// How long one process may ask a carrier for a key before another takes over.
+pub const FETCH_LEASE: Duration = Duration::from_secs(3);
+
+/// How often a process waiting on another's answer looks for it.
+const POLL: Duration = Duration::from_millis(20);
+
+/// The shared answer for `key` and how long it stays fresh — waiting while another process
+/// holds the key's fetch lease — or `None` when this process must ask the carrier (it now holds
+/// the lease, or the store is unavailable). The caller's deadline bounds the wait (the host
+/// drops the future).
+pub async fn found_or_leased(
+    second: &dyn SecondLevel,
+    key: &[u8],
+) -> Option<(Vec<Rate>, Duration)> {
+    loop {
+        if let Some((bytes, left)) = second.get(key).await
+            && let Some(rates) = decode(&bytes)
+        {
+            return Some((rates, left));
+        }
+        match second.lease(key, FETCH_LEASE).await {
+            Some(false) => tokio::time::sleep(POLL).await,
+            Some(true) | None => return None,
+        }
+    }
 }
 
 /// A second level shared by the caches of one process (and, through it, by other processes).

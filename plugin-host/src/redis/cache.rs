@@ -27,6 +27,13 @@ impl RedisCache {
     pub fn redis(&self) -> &Arc<Redis> {
         &self.redis
     }
+
+    /// The key of `key`'s fetch lease.
+    fn lease_key(&self, key: &[u8]) -> Vec<u8> {
+        let mut lease = b"lease:".to_vec();
+        lease.extend_from_slice(key);
+        self.redis.key(&lease)
+    }
 }
 
 #[async_trait]
@@ -60,18 +67,52 @@ impl SecondLevel for RedisCache {
     }
 
     async fn put(&self, key: &[u8], value: Vec<u8>, ttl: Duration) {
+        let lease = self.lease_key(key);
         let key = self.redis.key(key);
         let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
         let _: Option<()> = self
             .redis
             .run("put", |mut c| async move {
-                redis::cmd("SET")
+                redis::pipe()
+                    .cmd("SET")
                     .arg(&key)
                     .arg(value)
                     .arg("PX")
                     .arg(ms)
+                    .ignore()
+                    .del(&lease)
+                    .ignore()
                     .query_async(&mut c)
                     .await
+            })
+            .await;
+    }
+
+    async fn lease(&self, key: &[u8], lease: Duration) -> Option<bool> {
+        let key = self.lease_key(key);
+        let ms = u64::try_from(lease.as_millis()).unwrap_or(u64::MAX).max(1);
+        let taken: Option<String> = self
+            .redis
+            .run("lease", |mut c| async move {
+                redis::cmd("SET")
+                    .arg(&key)
+                    .arg(1)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(ms)
+                    .query_async(&mut c)
+                    .await
+            })
+            .await?;
+        Some(taken.is_some())
+    }
+
+    async fn release(&self, key: &[u8]) {
+        let key = self.lease_key(key);
+        let _: Option<()> = self
+            .redis
+            .run("release", |mut c| async move {
+                redis::cmd("DEL").arg(&key).query_async(&mut c).await
             })
             .await;
     }
