@@ -401,3 +401,9 @@ async fn replicas_together_keep_to_one_rate_limit() {
     );
     fleet.shutdown().await;
 }
+
+#[test]
+fn connecting_outside_a_runtime_is_an_error_not_a_panic() {
+    let refused = Redis::connect(RedisOptions::new("redis://127.0.0.1:6390")).unwrap_err();
+    assert_eq!(refused.kind, shipmux_core::ErrorKind::Config);
+}

@@ -100,8 +100,15 @@ impl std::fmt::Debug for Redis {
 }
 
 impl Redis {
-    /// A connection to `options.url`, made on first use: Redis need not be up yet.
+    /// A connection to `options.url`, made on first use: Redis need not be up yet. Call it
+    /// inside a tokio runtime (the connection's task runs there); outside one it is a `config`
+    /// error, not a panic.
     pub fn connect(options: RedisOptions) -> Result<Arc<Redis>, Error> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::config(
+                "Redis is connected from inside a tokio runtime (none is running here)",
+            ));
+        }
         let client = redis::Client::open(options.url.expose()).map_err(|e| {
             // The URL may hold a password: name the problem, not the URL.
             Error::config(format!("redis url is not usable: {}", e.category()))
