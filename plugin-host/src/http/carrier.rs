@@ -289,7 +289,7 @@ impl<P: CarrierProtocol + ?Sized> HttpCarrier<P> {
                     attempt = field::Empty,
                 );
                 let shared = sender.driver.options().shared_tokens.clone();
-                let account = shared_account(&self.info, &self.auth, &self.options);
+                let account = sender.account.clone().unwrap_or_default();
                 let margin = self.options.token_refresh_margin;
                 async move {
                     let from_carrier = || async move {

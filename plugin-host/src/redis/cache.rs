@@ -39,21 +39,10 @@ impl RedisCache {
 #[async_trait]
 impl SecondLevel for RedisCache {
     async fn get(&self, key: &[u8]) -> Option<(Vec<u8>, Duration)> {
-        let key = self.redis.key(key);
-        let (value, left_ms): (Option<Vec<u8>>, i64) = self
-            .redis
-            .run("get", |mut c| async move {
-                redis::pipe()
-                    .get(&key)
-                    .cmd("PTTL")
-                    .arg(&key)
-                    .query_async(&mut c)
-                    .await
-            })
-            .await?;
-        // PTTL: -2 no key (expired between the two), -1 no expiry (never written by us).
-        let left = u64::try_from(left_ms).ok().filter(|ms| *ms > 0)?;
-        Some((value?, Duration::from_millis(left)))
+        self.redis
+            .get_fresh("get", self.redis.key(key))
+            .await
+            .flatten()
     }
 
     fn health(&self) -> SecondLevelHealth {
@@ -67,44 +56,16 @@ impl SecondLevel for RedisCache {
     }
 
     async fn put(&self, key: &[u8], value: Vec<u8>, ttl: Duration) {
-        let lease = self.lease_key(key);
-        let key = self.redis.key(key);
-        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        let _: Option<()> = self
-            .redis
-            .run("put", |mut c| async move {
-                redis::pipe()
-                    .cmd("SET")
-                    .arg(&key)
-                    .arg(value)
-                    .arg("PX")
-                    .arg(ms)
-                    .ignore()
-                    .del(&lease)
-                    .ignore()
-                    .query_async(&mut c)
-                    .await
-            })
+        let (lease, key) = (self.lease_key(key), self.redis.key(key));
+        self.redis
+            .put_releasing("put", key, value, ttl, lease)
             .await;
     }
 
     async fn lease(&self, key: &[u8], lease: Duration) -> Option<bool> {
-        let key = self.lease_key(key);
-        let ms = u64::try_from(lease.as_millis()).unwrap_or(u64::MAX).max(1);
-        let taken: Option<String> = self
-            .redis
-            .run("lease", |mut c| async move {
-                redis::cmd("SET")
-                    .arg(&key)
-                    .arg(1)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(ms)
-                    .query_async(&mut c)
-                    .await
-            })
-            .await?;
-        Some(taken.is_some())
+        self.redis
+            .take_lease("lease", self.lease_key(key), lease)
+            .await
     }
 
     async fn release(&self, key: &[u8]) {

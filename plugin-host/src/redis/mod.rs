@@ -159,6 +159,84 @@ impl Redis {
         out
     }
 
+    /// The value under `key` (prefixed) and how long it has left, read in one round trip
+    /// (`GET` and `PTTL`: Redis's clock, never compared across replicas); `Some(None)` when
+    /// there is none (or it has no expiry, so it was not written by us); `None` when Redis is
+    /// unavailable.
+    pub(crate) async fn get_fresh(
+        &self,
+        what: &str,
+        key: Vec<u8>,
+    ) -> Option<Option<(Vec<u8>, Duration)>> {
+        let (value, left_ms): (Option<Vec<u8>>, i64) = self
+            .run(what, |mut c| async move {
+                redis::pipe()
+                    .get(&key)
+                    .cmd("PTTL")
+                    .arg(&key)
+                    .query_async(&mut c)
+                    .await
+            })
+            .await?;
+        // PTTL: -2 no key (expired between the two), -1 no expiry.
+        let left = u64::try_from(left_ms).ok().filter(|ms| *ms > 0);
+        Some(
+            value
+                .zip(left)
+                .map(|(v, ms)| (v, Duration::from_millis(ms))),
+        )
+    }
+
+    /// Stores `value` under `key` for `ttl` and deletes `lease` (the fetch lease the value
+    /// answers), in one round trip.
+    pub(crate) async fn put_releasing(
+        &self,
+        what: &str,
+        key: Vec<u8>,
+        value: Vec<u8>,
+        ttl: Duration,
+        lease: Vec<u8>,
+    ) {
+        let _: Option<()> = self
+            .run(what, |mut c| async move {
+                redis::pipe()
+                    .cmd("SET")
+                    .arg(&key)
+                    .arg(value)
+                    .arg("PX")
+                    .arg(millis(ttl))
+                    .ignore()
+                    .del(&lease)
+                    .ignore()
+                    .query_async(&mut c)
+                    .await
+            })
+            .await;
+    }
+
+    /// Takes the lease `key` for `lease` unless someone holds it (`SET NX PX`): `Some(true)`
+    /// when taken, `Some(false)` when held elsewhere, `None` when Redis is unavailable.
+    pub(crate) async fn take_lease(
+        &self,
+        what: &str,
+        key: Vec<u8>,
+        lease: Duration,
+    ) -> Option<bool> {
+        let taken: Option<String> = self
+            .run(what, |mut c| async move {
+                redis::cmd("SET")
+                    .arg(&key)
+                    .arg(1)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(millis(lease))
+                    .query_async(&mut c)
+                    .await
+            })
+            .await?;
+        Some(taken.is_some())
+    }
+
     /// Runs `call` on the shared connection within the timeout; `None` when Redis is marked
     /// down, fails or is too slow (marking it down, logged once).
     pub(crate) async fn run<T, F, Fut>(&self, what: &str, call: F) -> Option<T>
@@ -198,4 +276,9 @@ impl Redis {
             }
         }
     }
+}
+
+/// `d` in whole milliseconds, at least 1 (Redis refuses an expiry of 0).
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
 }

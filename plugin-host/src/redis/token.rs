@@ -51,69 +51,29 @@ impl RedisTokens {
     }
 }
 
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
-}
-
 #[async_trait]
 impl SharedTokens for RedisTokens {
     async fn get(&self, account: &str) -> Option<Option<(Secret, Duration)>> {
-        let key = self.key(account);
-        let (value, left_ms): (Option<String>, i64) = self
-            .redis
-            .run("token get", |mut c| async move {
-                redis::pipe()
-                    .get(&key)
-                    .cmd("PTTL")
-                    .arg(&key)
-                    .query_async(&mut c)
-                    .await
-            })
-            .await?;
-        let left = u64::try_from(left_ms).ok().filter(|ms| *ms > 0);
+        let found = self.redis.get_fresh("token get", self.key(account)).await?;
+        // Bytes that are not text were not written by us: as if there were no token.
         Some(
-            value
-                .zip(left)
-                .map(|(token, ms)| (Secret::new(token), Duration::from_millis(ms))),
+            found.and_then(|(bytes, left)| {
+                Some((Secret::new(String::from_utf8(bytes).ok()?), left))
+            }),
         )
     }
 
     async fn lease(&self, account: &str, lease: Duration) -> Option<bool> {
-        let key = self.lease_key(account);
-        let taken: Option<String> = self
-            .redis
-            .run("token lease", |mut c| async move {
-                redis::cmd("SET")
-                    .arg(&key)
-                    .arg(1)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(millis(lease))
-                    .query_async(&mut c)
-                    .await
-            })
-            .await?;
-        Some(taken.is_some())
+        self.redis
+            .take_lease("token lease", self.lease_key(account), lease)
+            .await
     }
 
     async fn put(&self, account: &str, token: &Secret, ttl: Duration) {
         let (key, lease) = (self.key(account), self.lease_key(account));
-        let token = token.expose().to_string();
-        let _: Option<()> = self
-            .redis
-            .run("token put", |mut c| async move {
-                redis::pipe()
-                    .cmd("SET")
-                    .arg(&key)
-                    .arg(token)
-                    .arg("PX")
-                    .arg(millis(ttl))
-                    .ignore()
-                    .del(&lease)
-                    .ignore()
-                    .query_async(&mut c)
-                    .await
-            })
+        let token = token.expose().as_bytes().to_vec();
+        self.redis
+            .put_releasing("token put", key, token, ttl, lease)
             .await;
     }
 

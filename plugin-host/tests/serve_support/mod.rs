@@ -123,25 +123,22 @@ impl Served {
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
+        let r = self.get_response(path).await;
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
     /// The body of `GET path` as text (the metrics).
     pub async fn get_text(&self, path: &str) -> String {
-        let r = self
-            .client
+        self.get_response(path).await.text().await.unwrap()
+    }
+
+    async fn get_response(&self, path: &str) -> reqwest::Response {
+        self.client
             .get(format!("{}{path}", self.base))
             .send()
             .await
-            .unwrap();
-        r.text().await.unwrap()
+            .unwrap()
     }
 
     pub async fn stop(mut self) {
