@@ -33,6 +33,7 @@ pub mod builtin;
 pub mod cache;
 pub mod config;
 pub mod fanout;
+pub mod fetch_lease;
 pub mod host;
 pub mod http;
 pub mod layers;

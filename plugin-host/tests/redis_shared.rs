@@ -4,9 +4,8 @@
 //! Without `redis-server` on the PATH the tests say so and pass, unless
 //! `SHIPMUX_REQUIRE_REDIS` is set (CI sets it).
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod redis_support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,92 +18,14 @@ use shipmux_host::resilience::{RateLimit, SharedLimits};
 use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet, sandbox_protocol};
 use shipmux_host::{Host, HttpDriver, Registry, builtin};
 
-/// A `redis-server` of this test's own, stopped when dropped.
-struct RedisServer {
-    child: Child,
-    socket: PathBuf,
-    /// The folder of the socket, when this server made it.
-    _dir: Option<tempfile::TempDir>,
-}
+use redis_support::RedisServer;
 
-impl RedisServer {
-    /// A server, or `None` (after saying why) when `redis-server` is not installed.
-    fn start() -> Option<RedisServer> {
-        let dir = tempfile::tempdir().unwrap();
-        let socket = dir.path().join("redis.sock");
-        RedisServer::start_at(&socket, Some(dir))
-    }
-
-    /// A server on `socket`, keeping `dir` (the socket's folder) as long as it runs.
-    fn start_at(socket: &std::path::Path, dir: Option<tempfile::TempDir>) -> Option<RedisServer> {
-        let spawned = Command::new("redis-server")
-            .args(["--port", "0", "--save", "", "--appendonly", "no"])
-            .arg("--unixsocket")
-            .arg(socket)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn();
-        let mut child = match spawned {
-            Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                assert!(
-                    std::env::var_os("SHIPMUX_REQUIRE_REDIS").is_none(),
-                    "redis-server is not installed, and SHIPMUX_REQUIRE_REDIS is set"
-                );
-                eprintln!("skipped: redis-server is not installed (apt-get install redis-server)");
-                return None;
-            }
-            Err(e) => panic!("cannot start redis-server: {e}"),
-        };
-        // It says when it accepts connections; read until then (no polling, no sleeping).
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        loop {
-            match lines.next() {
-                Some(Ok(line))
-                    if line
-                        .to_ascii_lowercase()
-                        .contains("ready to accept connections") =>
-                {
-                    break;
-                }
-                Some(Ok(_)) => {}
-                _ => panic!("redis-server stopped before it was ready"),
-            }
-        }
-        // Keep draining its log so it never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Some(RedisServer {
-            child,
-            socket: socket.to_path_buf(),
-            _dir: dir,
-        })
-    }
-
-    fn url(&self) -> String {
-        format!("redis+unix://{}", self.socket.display())
-    }
-
-    /// Options for this server. The timeout is generous: these tests check what is shared,
-    /// and a loaded CI machine can take longer than the 50 ms default to schedule an answer.
-    fn options(&self) -> RedisOptions {
-        let mut options = RedisOptions::new(self.url());
-        options.timeout = Duration::from_secs(2);
-        options
-    }
-
-    /// Stops the server (its data is gone: no persistence).
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.socket);
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// Options for `server`. The timeout is generous: these tests check what is shared, and a
+/// loaded CI machine can take longer than the 50 ms default to schedule an answer.
+fn options(server: &RedisServer) -> RedisOptions {
+    let mut options = RedisOptions::new(server.url());
+    options.timeout = Duration::from_secs(2);
+    options
 }
 
 /// A replica: its own host and local cache, over the shared Redis and the same carriers.
@@ -159,7 +80,7 @@ async fn a_quote_one_replica_paid_for_is_a_hit_on_another() {
     };
     let driver = HttpDriver::new().unwrap();
     let fleet = fleet(&driver).await;
-    let redis = Redis::connect(server.options()).unwrap();
+    let redis = Redis::connect(options(&server)).unwrap();
     let (a, b) = (replica(&fleet, &redis), replica(&fleet, &redis));
 
     let first = a.quote(&request("10001", 2)).await.unwrap();
@@ -200,7 +121,7 @@ async fn identical_cold_quotes_on_three_replicas_make_one_call_per_carrier() {
     let driver = HttpDriver::new().unwrap();
     let fleet = fleet(&driver).await;
     let hosts: Vec<Host> = (0..3)
-        .map(|_| replica(&fleet, &Redis::connect(server.options()).unwrap()))
+        .map(|_| replica(&fleet, &Redis::connect(options(&server)).unwrap()))
         .collect();
     // 30 identical checkouts' quotes at once, ten on each replica, none cached anywhere.
     let same = request("10001", 7);
@@ -231,7 +152,7 @@ async fn quotes_go_on_while_redis_is_down_and_sharing_resumes_when_it_is_back() 
     };
     let driver = HttpDriver::new().unwrap();
     let fleet = fleet(&driver).await;
-    let mut options = server.options();
+    let mut options = options(&server);
     // Try again at once after a failure, so the test needs no clock.
     options.retry_after = Duration::ZERO;
     let redis = Redis::connect(options).unwrap();
@@ -321,7 +242,7 @@ async fn replicas_fetch_one_token_for_the_fleet() {
     let fleet = fleet(&HttpDriver::new().unwrap()).await;
     let replicas: Vec<Arc<dyn Carrier>> = (0..3)
         .map(|_| {
-            let redis = Redis::connect(server.options()).unwrap();
+            let redis = Redis::connect(options(&server)).unwrap();
             let driver = HttpDriver::with_options(DriverOptions {
                 shared_tokens: Some(Arc::new(RedisTokens::new(redis))),
                 ..DriverOptions::default()
@@ -363,7 +284,7 @@ async fn replicas_together_keep_to_one_rate_limit() {
     let limit = RateLimit::per_second(20).burst(1);
     let replicas: Vec<Arc<dyn Carrier>> = (0..3)
         .map(|_| {
-            let redis = Redis::connect(server.options()).unwrap();
+            let redis = Redis::connect(options(&server)).unwrap();
             let driver = HttpDriver::with_options(DriverOptions {
                 shared_limits: Some(SharedLimits {
                     backend: Arc::new(RedisLimit::new(redis)),

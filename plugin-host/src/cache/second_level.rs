@@ -6,8 +6,10 @@
 //! for is a hit on the others. An answer from the carrier is written to both before the quote
 //! is answered. Errors are never stored. Cold misses coalesce across processes: the first to
 //! miss takes a short fetch lease and asks the carrier; the others look again until its answer
-//! is there, or the lease lapses (its holder died or is slow) and one of them takes over. The second level is best effort by contract: a store that fails or is slow answers
-//! `None` (and says so in its own counters and log), and the quote goes on without it.
+//! is there, or the lease lapses (its holder died or is slow) and one of them takes over
+//! (`crate::fetch_lease`). The second level is best effort by contract: a store that fails or
+//! is slow answers `None` (and says so in its own counters and log), and the quote goes on
+//! without it.
 
 use std::fmt;
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use async_trait::async_trait;
 use shipmux_core::Rate;
 
 use super::QuoteKey;
+use crate::fetch_lease::{self, LeaseTiming, Lookup};
 
 /// A shared store for cached answers. Implementations bound every call by a short timeout and
 /// never fail a quote: a failure is `None` / nothing written.
@@ -78,11 +81,12 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Rate>> {
     serde_json::from_slice(bytes).ok()
 }
 
-/// How long one process may ask a carrier for a key before another takes over.
-pub const FETCH_LEASE: Duration = Duration::from_secs(3);
-
-/// How often a process waiting on another's answer looks for it.
-const POLL: Duration = Duration::from_millis(20);
+/// How long one process may ask a carrier for a key before another takes over, and how often
+/// the others look for its answer.
+pub const FETCH_LEASE: LeaseTiming = LeaseTiming {
+    lease: Duration::from_secs(3),
+    poll: Duration::from_millis(20),
+};
 
 /// The shared answer for `key` and how long it stays fresh — waiting while another process
 /// holds the key's fetch lease — or `None` when this process must ask the carrier (it now holds
@@ -92,17 +96,23 @@ pub async fn found_or_leased(
     second: &dyn SecondLevel,
     key: &[u8],
 ) -> Option<(Vec<Rate>, Duration)> {
-    loop {
-        if let Some((bytes, left)) = second.get(key).await
-            && let Some(rates) = decode(&bytes)
-        {
-            return Some((rates, left));
+    let look = || async {
+        match second.get(key).await {
+            Some((bytes, left)) => match decode(&bytes) {
+                Some(rates) => Lookup::Found((rates, left)),
+                // An entry this version cannot read: as if there were none.
+                None => Lookup::Missing,
+            },
+            // (`get` folds "unavailable" into "none"; `lease` tells them apart.)
+            None => Lookup::Missing,
         }
-        match second.lease(key, FETCH_LEASE).await {
-            Some(false) => tokio::time::sleep(POLL).await,
-            Some(true) | None => return None,
-        }
-    }
+    };
+    let take = |lease| second.lease(key, lease);
+    let release = || second.release(key);
+    // No deadline of our own: waiting ends when the quote's future is dropped.
+    fetch_lease::found_or_leased(FETCH_LEASE, None, look, take, release)
+        .await
+        .unwrap_or(None)
 }
 
 /// A second level shared by the caches of one process (and, through it, by other processes).

@@ -69,12 +69,6 @@ impl SecondLevel for RedisCache {
     }
 
     async fn release(&self, key: &[u8]) {
-        let key = self.lease_key(key);
-        let _: Option<()> = self
-            .redis
-            .run("release", |mut c| async move {
-                redis::cmd("DEL").arg(&key).query_async(&mut c).await
-            })
-            .await;
+        self.redis.delete("release", self.lease_key(key)).await;
     }
 }

@@ -37,6 +37,9 @@ pub use cache::RedisCache;
 pub use limit::RedisLimit;
 pub use token::RedisTokens;
 
+/// How long the connection waits to connect, or for a reply, before it is replaced.
+const CONNECTION_PATIENCE: Duration = Duration::from_secs(1);
+
 /// How to reach Redis and how patient to be with it.
 #[derive(Clone, Debug)]
 pub struct RedisOptions {
@@ -113,9 +116,15 @@ impl Redis {
             // The URL may hold a password: name the problem, not the URL.
             Error::config(format!("redis url is not usable: {}", e.category()))
         })?;
+        // Each call is bounded by `options.timeout` on our side (`run`). The connection's own
+        // limits are looser: a reply that is late for one call must not tear down the
+        // connection every other call is waiting on (a timed-out response counts as an I/O
+        // error, and the manager would reconnect), but a connection that stopped answering
+        // altogether is replaced.
+        let patience = options.timeout.max(CONNECTION_PATIENCE);
         let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(options.timeout))
-            .set_response_timeout(Some(options.timeout))
+            .set_connection_timeout(Some(patience))
+            .set_response_timeout(Some(patience))
             .set_number_of_retries(1)
             .set_max_delay(options.retry_after);
         let connection = ConnectionManager::new_lazy_with_config(client, config)
@@ -235,6 +244,15 @@ impl Redis {
             })
             .await?;
         Some(taken.is_some())
+    }
+
+    /// Deletes `key` (prefixed): a lease given back.
+    pub(crate) async fn delete(&self, what: &str, key: Vec<u8>) {
+        let _: Option<()> = self
+            .run(what, |mut c| async move {
+                redis::cmd("DEL").arg(&key).query_async(&mut c).await
+            })
+            .await;
     }
 
     /// Runs `call` on the shared connection within the timeout; `None` when Redis is marked

@@ -77,6 +77,12 @@ impl SharedTokens for RedisTokens {
             .await;
     }
 
+    async fn release(&self, account: &str) {
+        self.redis
+            .delete("token release", self.lease_key(account))
+            .await;
+    }
+
     async fn invalidate(&self, account: &str, token: &Secret) {
         let key = self.key(account);
         let token = token.expose().to_string();

@@ -184,6 +184,11 @@ impl Collector for HostCollector {
                 "Local misses answered by the shared second level (Redis)",
                 stats.shared_hits,
             ),
+            (
+                "cache_stale",
+                "Quotes answered with a stale entry because the carrier failed",
+                stats.stale,
+            ),
         ] {
             let metric = ConstCounter::new(value);
             metric.encode(encoder.encode_descriptor(name, help, None, metric.metric_type())?)?;

@@ -3,10 +3,13 @@
 //! HTTP — and reports throughput, latency, CPU, memory, upstream calls, HTTP statuses and
 //! errors.
 //!
-//! One file per responsibility: the workload ([`workload`]), the targets ([`target`]: the
-//! host in this process, [`in_process`], or servers over HTTP, [`server`]), the runner
-//! ([`runner`]), the counts ([`tally`]), the report ([`report`]) and its chart ([`plot`]).
+//! One file per responsibility: the workload ([`workload`]), the carriers' sandboxes
+//! ([`upstreams`]), the targets ([`target`]: the host in this process, [`in_process`], or
+//! servers over HTTP, [`server`] — running ones, or a fleet started for the run, [`fleet`]),
+//! the runner ([`runner`]), the counts ([`tally`]), the report ([`report`]) and its chart
+//! ([`plot`]).
 
+mod fleet;
 mod in_process;
 mod plot;
 mod process;
@@ -15,6 +18,7 @@ mod runner;
 mod server;
 mod tally;
 mod target;
+mod upstreams;
 mod workload;
 
 use std::path::PathBuf;
@@ -27,9 +31,11 @@ use shipmux_core::CarrierId;
 use super::args::{CarrierRateLimit, CarrierUrl, SimulationArgs, sandbox_carrier};
 use super::error::CliError;
 use super::output::print_text;
+use fleet::Fleet;
 use in_process::InProcess;
-use report::{InProcessSettings, Report, ServerSettings, Settings};
+use report::{FleetSettings, InProcessSettings, Report, ServerSettings, Settings};
 use server::Servers;
+use upstreams::Upstreams;
 
 /// The flags that only set up the in-process host and its sandboxes: refused with `--server`.
 const IN_PROCESS_ONLY: [&str; 11] = [
@@ -96,6 +102,23 @@ pub struct LoadtestArgs {
     #[arg(long, value_name = "URL,...", value_delimiter = ',', value_parser = server::server_url,
           conflicts_with_all = IN_PROCESS_ONLY)]
     pub server: Vec<String>,
+    /// Start N `shipmux serve` processes on free loopback ports, all quoting against the
+    /// same sandboxes (one account per carrier, as replicas behind a load balancer share),
+    /// and drive them round-robin over HTTP. The report's upstream calls are the whole
+    /// fleet's.
+    #[arg(long, value_name = "N", conflicts_with = "server",
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub replicas: Option<u32>,
+    /// With `--replicas`: the replicas share this Redis (`redis://host:port` or
+    /// `redis+unix:///path`) for the quote cache, rate limits and tokens.
+    #[arg(long, value_name = "URL", requires = "replicas")]
+    pub redis: Option<String>,
+    /// With `--redis`: the replicas' limit for one Redis call, past which a replica works on
+    /// its own state for a while (default 50 ms; a machine running the whole fleet at full
+    /// load may need more).
+    #[arg(long, value_name = "MS", requires = "redis",
+          value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub redis_timeout_ms: Option<u64>,
     /// With `--server`: send `Authorization: Bearer KEY` (the server's API key).
     #[arg(long, value_name = "KEY", requires = "server")]
     pub api_key: Option<String>,
@@ -114,12 +137,27 @@ pub struct LoadtestArgs {
 /// Runs the load test: sets up the target (sandboxes and the host, or the servers), drives
 /// the quotes, reports.
 pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
-    let (run, upstream, settings) = if args.server.is_empty() {
+    let (run, upstream, settings) = if let Some(count) = args.replicas {
+        let fleet = Fleet::start(&args, count).await?;
+        let run = runner::drive(&args, fleet.servers.clone()).await;
+        let settings = Settings {
+            server: Some(ServerSettings {
+                servers: fleet.servers.bases.clone(),
+                api_key: false,
+            }),
+            fleet: Some(FleetSettings {
+                replicas: count,
+                redis: args.redis.is_some(),
+            }),
+            ..in_process_settings(&args, &fleet.upstreams)
+        };
+        (run, Some(fleet.finish().await?), settings)
+    } else if args.server.is_empty() {
         let host = Arc::new(InProcess::start(&args).await?);
         let run = runner::drive(&args, host.clone()).await;
         let host = Arc::into_inner(host)
             .ok_or_else(|| CliError::failed("the load test's workers outlived the run"))?;
-        let settings = in_process_settings(&args, &host);
+        let settings = in_process_settings(&args, &host.upstreams);
         (run, Some(host.finish().await?), settings)
     } else {
         let servers = Servers::new(
@@ -136,6 +174,7 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
                 servers: servers.bases.clone(),
                 api_key: args.api_key.is_some(),
             }),
+            fleet: None,
         };
         (
             runner::drive(&args, Arc::new(servers)).await,
@@ -152,7 +191,7 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
             .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))?;
     }
     if let Some(path) = &args.plot {
-        let over = if args.server.is_empty() {
+        let over = if args.server.is_empty() && args.replicas.is_none() {
             ""
         } else {
             " over HTTP"
@@ -167,13 +206,14 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// How the in-process run was set up.
-fn in_process_settings(args: &LoadtestArgs, host: &InProcess) -> Settings {
+/// How the host and its sandboxes were set up (in this process, or as the fleet's config).
+fn in_process_settings(args: &LoadtestArgs, upstreams: &Upstreams) -> Settings {
     Settings {
         distinct: args.distinct,
         server: None,
+        fleet: None,
         in_process: Some(InProcessSettings {
-            carriers: host.carriers.iter().map(ToString::to_string).collect(),
+            carriers: upstreams.carriers.iter().map(ToString::to_string).collect(),
             cache: args.cache == Switch::On,
             deadline_ms: args.deadline,
             latency_ms: args.sim.latency,
@@ -204,7 +244,7 @@ fn in_process_settings(args: &LoadtestArgs, host: &InProcess) -> Settings {
                 .iter()
                 .map(|t| (t.carrier.to_string(), t.url.clone()))
                 .collect(),
-            in_process_sandboxes: host.has_local_sandboxes(),
+            in_process_sandboxes: upstreams.has_local_sandboxes(),
             connect_first: args.connect_first,
         }),
     }

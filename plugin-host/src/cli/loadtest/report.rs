@@ -21,12 +21,14 @@ pub struct Latency {
 }
 
 /// Cache counters over the run.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct Cache {
     pub hits: u64,
     pub misses: u64,
     pub coalesced: u64,
     pub stale: u64,
+    /// Local misses answered by the replicas' shared Redis.
+    pub shared_hits: u64,
 }
 
 /// One sample of the run over time.
@@ -70,6 +72,17 @@ pub struct Settings {
     /// The servers driven over HTTP.
     #[serde(flatten)]
     pub server: Option<ServerSettings>,
+    /// `--replicas`: the fleet started for the run.
+    #[serde(flatten)]
+    pub fleet: Option<FleetSettings>,
+}
+
+/// `--replicas`: how many `serve` processes, and whether they shared a Redis.
+#[derive(Debug, Serialize)]
+pub struct FleetSettings {
+    pub replicas: u32,
+    /// Whether `--redis` was given (never its URL: it may hold a password).
+    pub redis: bool,
 }
 
 /// `--server`: where the quotes went.
@@ -269,8 +282,11 @@ impl Report {
         }
         match &self.cache {
             Some(cache) => s.push_str(&format!(
-                "cache         {} hits, {} misses, {} coalesced\n",
-                cache.hits, cache.misses, cache.coalesced
+                "cache         {} hits ({} from the shared Redis), {} misses, {} coalesced\n",
+                cache.hits + cache.shared_hits,
+                cache.shared_hits,
+                cache.misses,
+                cache.coalesced
             )),
             None => s.push_str("cache         n/a (see the server's /metrics)\n"),
         }

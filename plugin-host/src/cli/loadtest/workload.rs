@@ -43,16 +43,27 @@ pub fn default_carriers() -> Vec<CarrierId> {
 
 /// A store with one US zone whose methods are a real-time method per carrier.
 pub fn rules(carriers: &[CarrierId]) -> Result<ZoneMatcher, Error> {
+    serde_json::from_value(rules_json(carriers))
+        .map_err(|e| Error::config(format!("load-test rules: {e}")))
+}
+
+/// [`rules`] as the rules JSON a config's `[rules] file` names.
+pub fn rules_json(carriers: &[CarrierId]) -> serde_json::Value {
     let methods: Vec<_> = carriers
         .iter()
         .map(|c| json!({"id": c.as_str(), "name": c.as_str(), "type": "real_time", "carrier": c.as_str()}))
         .collect();
-    serde_json::from_value(json!({"zones": [{
+    json!({"zones": [{
         "id": "us", "name": "United States", "type": "country",
         "locations": [{"country": "US"}],
         "methods": methods,
-    }]}))
-    .map_err(|e| Error::config(format!("load-test rules: {e}")))
+    }]})
+}
+
+/// Cache entries for `distinct` keys quoted by `carriers` carriers, with a quarter to spare
+/// (moka sizes its bookkeeping by it).
+pub fn cache_capacity(distinct: u32, carriers: usize) -> u64 {
+    (u64::from(distinct) * carriers as u64 * 5 / 4).max(10_000)
 }
 
 /// The checkout of key `key`: the same key always gives the same shipment (one cache entry

@@ -1,0 +1,144 @@
+//! The carriers a load test quotes against: their sandboxes — started in this process, or
+//! running in another one (`--target`) — and, at the end, the calls each received. Shared by
+//! the in-process host ([`InProcess`]) and the fleet of `serve` processes ([`Fleet`]): either
+//! way the counts are what the carrier saw, whoever sent the calls.
+//!
+//! [`InProcess`]: super::in_process::InProcess
+//! [`Fleet`]: super::fleet::Fleet
+
+use std::collections::BTreeMap;
+
+use shipmux_core::CarrierId;
+use shipmux_sandbox::Stats;
+
+use super::{LoadtestArgs, workload};
+use crate::cli::error::CliError;
+use crate::cli::sandboxes::{self, RunningSandbox};
+
+/// The chosen carriers and where each one's sandbox answers.
+pub struct Upstreams {
+    /// The carriers quoted, in order.
+    pub carriers: Vec<CarrierId>,
+    /// Each carrier's sandbox base URL.
+    pub urls: BTreeMap<CarrierId, String>,
+    /// Sandboxes started in this process.
+    running: Vec<RunningSandbox>,
+    /// `--target`: sandboxes in another process, by carrier.
+    targets: BTreeMap<CarrierId, String>,
+    /// For the remote sandboxes' counters.
+    http: reqwest::Client,
+}
+
+/// What the sandboxes received, by carrier.
+pub struct Calls {
+    /// Rate calls.
+    pub rate: BTreeMap<String, u64>,
+    /// Token calls.
+    pub token: BTreeMap<String, u64>,
+}
+
+impl Upstreams {
+    /// Checks the carriers, starts the sandboxes not given by `--target` and zeroes the remote
+    /// sandboxes' counters.
+    pub async fn start(args: &LoadtestArgs) -> Result<Self, CliError> {
+        let mut carriers = args.carriers.clone();
+        carriers.dedup();
+        if carriers.is_empty() {
+            carriers = workload::default_carriers();
+        }
+        if let Some(refusal) = carriers.iter().find_map(workload::refusal) {
+            return Err(CliError::usage(refusal));
+        }
+        let targets: BTreeMap<CarrierId, String> = args
+            .target
+            .iter()
+            .map(|t| (t.carrier.clone(), t.url.clone()))
+            .collect();
+        if let Some(extra) = targets.keys().find(|c| !carriers.contains(c)) {
+            return Err(CliError::usage(format!(
+                "--target names {extra}, which is not in --carriers"
+            )));
+        }
+        let local: Vec<CarrierId> = carriers
+            .iter()
+            .filter(|c| !targets.contains_key(*c))
+            .cloned()
+            .collect();
+        // (An empty list means every built-in to `start_all`: none is wanted here then.)
+        let running = if local.is_empty() {
+            Vec::new()
+        } else {
+            sandboxes::start_all(&local, &args.sim, None).await?
+        };
+        let mut urls = targets.clone();
+        for r in &running {
+            urls.insert(r.carrier.clone(), r.sandbox.base_url());
+        }
+        let http = reqwest::Client::new();
+        for url in targets.values() {
+            sandboxes::remote_reset(&http, url)
+                .await
+                .map_err(|e| CliError::failed(format!("cannot reset the sandbox counters: {e}")))?;
+        }
+        Ok(Upstreams {
+            carriers,
+            urls,
+            running,
+            targets,
+            http,
+        })
+    }
+
+    /// The sandbox base URL of `carrier`.
+    pub fn url(&self, carrier: &CarrierId) -> Result<&str, CliError> {
+        self.urls
+            .get(carrier)
+            .map(String::as_str)
+            .ok_or_else(|| CliError::failed(format!("{carrier}: no sandbox")))
+    }
+
+    /// Whether sandboxes run in this process (then this process's CPU includes theirs).
+    pub fn has_local_sandboxes(&self) -> bool {
+        !self.running.is_empty()
+    }
+
+    /// The rate and token calls each carrier's sandbox has received.
+    pub async fn calls(&self) -> Result<Calls, CliError> {
+        let mut calls = Calls {
+            rate: BTreeMap::new(),
+            token: BTreeMap::new(),
+        };
+        for c in &self.carriers {
+            let builtin = shipmux_host::builtin(c.as_str())
+                .ok_or_else(|| CliError::usage(format!("`{c}` is not a built-in carrier")))?;
+            let stats = self.stats_of(c).await?;
+            calls.rate.insert(
+                c.to_string(),
+                stats.requests_matching(builtin.sandbox.rate_endpoint),
+            );
+            calls.token.insert(c.to_string(), stats.tokens_issued);
+        }
+        Ok(calls)
+    }
+
+    /// Stops the sandboxes started here.
+    pub async fn shutdown(self) {
+        for r in self.running {
+            r.sandbox.shutdown().await;
+        }
+    }
+
+    /// A sandbox's counters: in this process, or over HTTP for a `--target`.
+    async fn stats_of(&self, carrier: &CarrierId) -> Result<Stats, CliError> {
+        if let Some(r) = self.running.iter().find(|r| &r.carrier == carrier) {
+            return Ok(r.sandbox.stats());
+        }
+        let url = self
+            .targets
+            .get(carrier)
+            .ok_or_else(|| CliError::failed(format!("{carrier}: no sandbox")))?;
+        sandboxes::remote_stats(&self.http, url)
+            .await
+            .map_err(|e| CliError::failed(format!("cannot read the sandbox counters: {e}")))
+    }
+}
