@@ -108,6 +108,9 @@ pub struct RedisSection {
     /// How many replicas share this Redis: while it is unavailable, each keeps to its share of
     /// every carrier's rate limit (the limit ÷ replicas). Default 1.
     pub replicas: Option<u32>,
+    /// With a `rediss://` URL: the PEM certificate(s) to trust for Redis's TLS certificate
+    /// instead of the system's roots (relative to the config file).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl RedisSection {
@@ -119,6 +122,7 @@ impl RedisSection {
             retry_after_ms: None,
             prefix: None,
             replicas: None,
+            ca_file: None,
         }
     }
 
@@ -140,6 +144,7 @@ impl RedisSection {
         if let Some(prefix) = &self.prefix {
             options.prefix.clone_from(prefix);
         }
+        options.ca_file.clone_from(&self.ca_file);
         crate::redis::Redis::connect(options)
     }
 
@@ -494,14 +499,16 @@ impl Config {
 
     /// `[redis]`, with `redis_url` (the `--redis` flag) in place of its URL, or alone.
     pub fn redis_section(&self, redis_url: Option<&str>) -> Option<RedisSection> {
-        match (redis_url, &self.redis) {
-            (Some(url), Some(section)) => Some(RedisSection {
+        let mut section = match (redis_url, &self.redis) {
+            (Some(url), Some(section)) => RedisSection {
                 url: Secret::new(url),
                 ..section.clone()
-            }),
-            (Some(url), None) => Some(RedisSection::at(url)),
-            (None, section) => section.clone(),
-        }
+            },
+            (Some(url), None) => RedisSection::at(url),
+            (None, section) => section.clone()?,
+        };
+        section.ca_file = section.ca_file.map(|p| self.resolve_path(&p));
+        Some(section)
     }
 
     /// A path from the config, resolved against the config file's folder.

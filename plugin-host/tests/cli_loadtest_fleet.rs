@@ -144,7 +144,10 @@ fn three_replicas_on_one_redis_keep_to_one_rate_limit_for_ten_seconds() {
     // The limit, not the load, set the pace: quotes queued for permits (32 in flight at 50/s
     // wait about 0.6 s each).
     let p50 = report["latency_ms"]["p50"].as_f64().unwrap();
-    assert!(calls >= 400 && p50 >= 200.0, "{calls} calls, p50 {p50} ms: {report}");
+    assert!(
+        calls >= 400 && p50 >= 200.0,
+        "{calls} calls, p50 {p50} ms: {report}"
+    );
     assert_eq!(report["http"]["transport_errors"], serde_json::json!({}));
 }
 

@@ -328,3 +328,62 @@ fn connecting_outside_a_runtime_is_an_error_not_a_panic() {
     let refused = Redis::connect(RedisOptions::new("redis://127.0.0.1:6390")).unwrap_err();
     assert_eq!(refused.kind, shipmux_core::ErrorKind::Config);
 }
+
+#[tokio::test]
+async fn replicas_share_over_tls_trusting_the_configured_certificate() {
+    // A CA and a certificate for 127.0.0.1 signed by it; Redis serves TLS with the latter.
+    let dir = tempfile::tempdir().unwrap();
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    let (ca_file, cert_file, key_file) = (
+        dir.path().join("ca.pem"),
+        dir.path().join("redis.pem"),
+        dir.path().join("redis.key"),
+    );
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    std::fs::write(&cert_file, cert.pem()).unwrap();
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    // Redis takes a port number, not 0: one the OS just gave out, released for it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let Some(_server) = RedisServer::start_tls(port, &cert_file, &key_file) else {
+        return;
+    };
+    let url = format!("rediss://127.0.0.1:{port}");
+    let tls = |ca: Option<&std::path::Path>| {
+        let mut o = RedisOptions::new(url.as_str());
+        o.timeout = Duration::from_secs(2);
+        o.ca_file = ca.map(|p| p.to_path_buf());
+        o
+    };
+
+    let driver = HttpDriver::new().unwrap();
+    let fleet = fleet(&driver).await;
+    let redis = Redis::connect(tls(Some(&ca_file))).unwrap();
+    let (a, b) = (replica(&fleet, &redis), replica(&fleet, &redis));
+    a.quote(&request("10001", 2)).await.unwrap();
+    let calls = upstream(&driver);
+    b.quote(&request("10001", 2)).await.unwrap();
+    assert_eq!(upstream(&driver), calls, "replica b asked no carrier");
+    assert_eq!(b.cache().stats().shared_hits, 2, "found in Redis, over TLS");
+    assert_eq!(redis.stats().errors, 0);
+
+    // Without the CA, the server's certificate is not trusted: no shared state, no failure.
+    let untrusting = Redis::connect(tls(None)).unwrap();
+    let c = replica(&fleet, &untrusting);
+    let quote = c.quote(&request("10001", 2)).await.unwrap();
+    assert!(quote.errors().next().is_none(), "the quote does not fail");
+    assert_eq!(c.cache().stats().shared_hits, 0);
+    assert!(untrusting.stats().errors >= 1);
+    fleet.shutdown().await;
+}

@@ -25,6 +25,7 @@ mod limit;
 mod token;
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
@@ -43,8 +44,8 @@ const CONNECTION_PATIENCE: Duration = Duration::from_secs(1);
 /// How to reach Redis and how patient to be with it.
 #[derive(Clone, Debug)]
 pub struct RedisOptions {
-    /// `redis://[user:password@]host:port[/db]` or `redis+unix:///path/to/socket`. A secret:
-    /// it may hold a password. (No TLS yet: reach Redis over a private network or a socket.)
+    /// `redis://[user:password@]host:port[/db]`, `rediss://…` (TLS) or
+    /// `redis+unix:///path/to/socket`. A secret: it may hold a password.
     pub url: Secret,
     /// Longest wait for one Redis call; past it the call counts as failed.
     pub timeout: Duration,
@@ -52,6 +53,9 @@ pub struct RedisOptions {
     pub retry_after: Duration,
     /// Put before every key, so several deployments can share one Redis.
     pub prefix: String,
+    /// With a `rediss://` URL (TLS, through rustls): PEM certificate(s) to trust instead of
+    /// the system's roots.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl RedisOptions {
@@ -63,6 +67,7 @@ impl RedisOptions {
             timeout: Duration::from_millis(50),
             retry_after: Duration::from_secs(1),
             prefix: "shipmux:".to_string(),
+            ca_file: None,
         }
     }
 }
@@ -112,10 +117,20 @@ impl Redis {
                 "Redis is connected from inside a tokio runtime (none is running here)",
             ));
         }
-        let client = redis::Client::open(options.url.expose()).map_err(|e| {
-            // The URL may hold a password: name the problem, not the URL.
-            Error::config(format!("redis url is not usable: {}", e.category()))
-        })?;
+        // The URL may hold a password: errors name the problem, not the URL.
+        let client = match &options.ca_file {
+            None => redis::Client::open(options.url.expose()),
+            Some(path) => {
+                let pem = std::fs::read(path)
+                    .map_err(|e| Error::config(format!("redis ca_file {}: {e}", path.display())))?;
+                let certificates = redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem),
+                };
+                redis::Client::build_with_tls(options.url.expose(), certificates)
+            }
+        }
+        .map_err(|e| Error::config(format!("redis url is not usable: {}", e.category())))?;
         // Each call is bounded by `options.timeout` on our side (`run`). The connection's own
         // limits are looser: a reply that is late for one call must not tear down the
         // connection every other call is waiting on (a timed-out response counts as an I/O

@@ -27,10 +27,48 @@ impl RedisServer {
         socket: &std::path::Path,
         dir: Option<tempfile::TempDir>,
     ) -> Option<RedisServer> {
+        RedisServer::start_with(socket, dir, &[])
+    }
+
+    /// A server that also serves TLS on loopback `port` with `cert` and `key` (PEM files),
+    /// clients not asked for certificates.
+    pub fn start_tls(
+        port: u16,
+        cert: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Option<RedisServer> {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("redis.sock");
+        let port = port.to_string();
+        let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+        RedisServer::start_with(
+            &socket,
+            Some(dir),
+            &[
+                "--bind",
+                "127.0.0.1",
+                "--tls-port",
+                &port,
+                "--tls-cert-file",
+                cert,
+                "--tls-key-file",
+                key,
+                "--tls-auth-clients",
+                "no",
+            ],
+        )
+    }
+
+    fn start_with(
+        socket: &std::path::Path,
+        dir: Option<tempfile::TempDir>,
+        extra: &[&str],
+    ) -> Option<RedisServer> {
         let spawned = Command::new("redis-server")
             .args(["--port", "0", "--save", "", "--appendonly", "no"])
             .arg("--unixsocket")
             .arg(socket)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn();

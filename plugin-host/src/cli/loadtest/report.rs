@@ -281,13 +281,18 @@ impl Report {
             _ => s.push_str("upstream      n/a (the server's carriers are not visible here)\n"),
         }
         match &self.cache {
-            Some(cache) => s.push_str(&format!(
-                "cache         {} hits ({} from the shared Redis), {} misses, {} coalesced\n",
-                cache.hits + cache.shared_hits,
-                cache.shared_hits,
-                cache.misses,
-                cache.coalesced
-            )),
+            Some(cache) => {
+                let shared = match cache.shared_hits {
+                    0 => String::new(),
+                    n => format!(" ({n} from the shared Redis)"),
+                };
+                s.push_str(&format!(
+                    "cache         {} hits{shared}, {} misses, {} coalesced\n",
+                    cache.hits + cache.shared_hits,
+                    cache.misses,
+                    cache.coalesced
+                ));
+            }
             None => s.push_str("cache         n/a (see the server's /metrics)\n"),
         }
         if self.cancelled_at_end > 0 {
