@@ -387,3 +387,29 @@ async fn replicas_share_over_tls_trusting_the_configured_certificate() {
     assert!(untrusting.stats().errors >= 1);
     fleet.shutdown().await;
 }
+
+#[tokio::test]
+async fn replicas_on_one_redis_draw_one_fleet_key() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (
+        Redis::connect(options(&server)).unwrap(),
+        Redis::connect(options(&server)).unwrap(),
+    );
+    let key = a.fleet_key("scope-key").await.expect("redis answers");
+    assert_eq!(
+        b.fleet_key("scope-key").await,
+        Some(key),
+        "the same for every replica"
+    );
+    assert_ne!(a.fleet_key("other-key").await, Some(key));
+    let mut elsewhere = options(&server);
+    elsewhere.prefix = "another-deployment:".into();
+    let c = Redis::connect(elsewhere).unwrap();
+    assert_ne!(
+        c.fleet_key("scope-key").await,
+        Some(key),
+        "prefixes keep deployments apart"
+    );
+}

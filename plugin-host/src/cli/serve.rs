@@ -82,6 +82,22 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, CliError> {
         Some(t) => t,
         None => sandbox_templates(&ready),
     };
+    // Store accounts' scopes under a key every replica on this Redis shares, so their quotes,
+    // limits and tokens are shared too; without Redis (or if it does not answer now), a key of
+    // this process's own.
+    let scope_key = match &ready.redis {
+        Some(redis) => {
+            let key = redis.fleet_key("scope-key").await;
+            if key.is_none() {
+                tracing::warn!(
+                    "redis did not answer at start: store accounts are not shared with other \
+                     replicas until this one restarts"
+                );
+            }
+            key
+        }
+        None => None,
+    };
     let host = Arc::new(ready.host);
     let service = Service::new(
         host.clone(),
@@ -89,6 +105,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, CliError> {
         Some(Accounts {
             driver: ready.driver.clone(),
             templates,
+            scope_key,
         }),
     );
     let listener = tokio::net::TcpListener::bind(args.listen)

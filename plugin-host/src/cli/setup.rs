@@ -9,7 +9,7 @@ use shipmux_core::rules::ZoneMatcher;
 use shipmux_core::{Carrier, CarrierId};
 use shipmux_host::cache::QuoteCache;
 use shipmux_host::http::{DriverOptions, SharedTokens};
-use shipmux_host::redis::{RedisCache, RedisLimit, RedisTokens};
+use shipmux_host::redis::{Redis, RedisCache, RedisLimit, RedisTokens};
 use shipmux_host::resilience::SharedLimits;
 use shipmux_host::{
     CacheOptions, Config, Host, HostOptions, HttpCarrierOptions, HttpDriver, Registry,
@@ -29,6 +29,8 @@ pub struct Setup {
     pub fleet: Option<SandboxFleet>,
     /// The driver the host's carriers share.
     pub driver: HttpDriver,
+    /// The Redis replicas share, when one is configured.
+    pub redis: Option<Arc<Redis>>,
 }
 
 impl Setup {
@@ -109,6 +111,7 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
                 host,
                 fleet: None,
                 driver,
+                redis,
             })
         }
         None => {
@@ -134,6 +137,7 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
                 host,
                 fleet: Some(fleet),
                 driver,
+                redis,
             })
         }
     }

@@ -270,6 +270,33 @@ impl Redis {
             .await;
     }
 
+    /// The fleet's shared random key `name` (16 bytes): the first replica to ask stores one
+    /// (`SET NX`), every replica reads the same. Asked once at start, so it waits up to
+    /// [`CONNECTION_PATIENCE`] for the connection; `None` when Redis does not answer.
+    pub async fn fleet_key(&self, name: &str) -> Option<[u8; 16]> {
+        let key = self.key(format!("{name}1").as_bytes());
+        let candidate = format!("{:032x}", rand::random::<u128>());
+        let call = async {
+            let mut c = self.connection.clone();
+            redis::pipe()
+                .cmd("SET")
+                .arg(&key)
+                .arg(&candidate)
+                .arg("NX")
+                .ignore()
+                .get(&key)
+                .query_async::<(String,)>(&mut c)
+                .await
+        };
+        let (stored,) = tokio::time::timeout(CONNECTION_PATIENCE, call)
+            .await
+            .ok()?
+            .ok()?;
+        u128::from_str_radix(&stored, 16)
+            .ok()
+            .map(u128::to_be_bytes)
+    }
+
     /// Runs `call` on the shared connection within the timeout; `None` when Redis is marked
     /// down, fails or is too slow (marking it down, logged once).
     pub(crate) async fn run<T, F, Fut>(&self, what: &str, call: F) -> Option<T>

@@ -69,6 +69,10 @@ pub struct Accounts {
     pub driver: HttpDriver,
     /// Per carrier, the operator's account.
     pub templates: BTreeMap<CarrierId, AccountTemplate>,
+    /// The key of store accounts' scopes (their cache entries, rate limits and tokens): the
+    /// same in every replica of a fleet (`Redis::fleet_key`), so they share them; `None`, a
+    /// key of this process's own.
+    pub scope_key: Option<[u8; 16]>,
 }
 
 impl Service {

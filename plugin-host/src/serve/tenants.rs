@@ -7,7 +7,7 @@
 //! are dropped; the next request builds them again.
 
 use std::collections::BTreeMap;
-use std::hash::{BuildHasher, Hash};
+use std::hash::Hash;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,7 +49,9 @@ pub struct Tenants {
     driver: Option<HttpDriver>,
     templates: BTreeMap<CarrierId, AccountTemplate>,
     accounts: moka::sync::Cache<AccountKey, Arc<dyn Carrier>>,
-    digest: std::collections::hash_map::RandomState,
+    /// Keys the accounts' scope digests (SipHash-1-3, 128 bits): a store's scope names its
+    /// account without revealing any of its fields.
+    scope_key: [u8; 16],
 }
 
 impl std::fmt::Debug for Tenants {
@@ -72,9 +74,9 @@ impl Tenants {
     /// Accounts built on `accounts`' templates (none: stores use the operator's accounts), at
     /// most `max` held, each dropped after `idle` unused.
     pub fn new(accounts: Option<super::Accounts>, max: u64, idle: Duration) -> Self {
-        let (driver, templates) = match accounts {
-            Some(a) => (Some(a.driver), a.templates),
-            None => (None, BTreeMap::new()),
+        let (driver, templates, scope_key) = match accounts {
+            Some(a) => (Some(a.driver), a.templates, a.scope_key),
+            None => (None, BTreeMap::new(), None),
         };
         Tenants {
             driver,
@@ -83,7 +85,7 @@ impl Tenants {
                 .max_capacity(max)
                 .time_to_idle(idle)
                 .build(),
-            digest: Default::default(),
+            scope_key: scope_key.unwrap_or_else(rand::random),
         }
     }
 
@@ -180,7 +182,7 @@ impl Tenants {
             carrier: carrier.clone(),
             fields,
         };
-        let scope = format!("acct-{:016x}", self.digest_of(&key));
+        let scope = format!("acct-{:032x}", self.digest_of(&key));
         let carrier = match self.accounts.get(&key) {
             Some(c) => c,
             None => {
@@ -192,8 +194,11 @@ impl Tenants {
         Ok(Some(StoreCarrier { carrier, scope }))
     }
 
-    fn digest_of(&self, key: &AccountKey) -> u64 {
-        self.digest.hash_one(key)
+    fn digest_of(&self, key: &AccountKey) -> u128 {
+        use siphasher::sip128::Hasher128;
+        let mut hasher = siphasher::sip128::SipHasher13::new_with_key(&self.scope_key);
+        key.hash(&mut hasher);
+        hasher.finish128().as_u128()
     }
 }
 
@@ -239,4 +244,41 @@ fn key_is_field(d: &CarrierDescriptor, key: &str) -> bool {
     d.connection
         .iter()
         .any(|f| key.len() == d.id.len() + 1 + f.name.len() && key.ends_with(f.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tenants_with(scope_key: [u8; 16]) -> Tenants {
+        Tenants {
+            scope_key,
+            ..Tenants::new(None, 10, Duration::from_secs(60))
+        }
+    }
+
+    #[test]
+    fn replicas_with_one_scope_key_name_an_account_alike_and_reveal_none_of_its_fields() {
+        let account = AccountKey {
+            carrier: CarrierId::from_static("ups"),
+            fields: vec![("client_secret", "hunter2".to_string())],
+        };
+        let (a, b) = (tenants_with([7; 16]), tenants_with([7; 16]));
+        assert_eq!(a.digest_of(&account), b.digest_of(&account));
+        let other = tenants_with([8; 16]);
+        assert_ne!(a.digest_of(&account), other.digest_of(&account));
+        let changed = AccountKey {
+            fields: vec![("client_secret", "hunter3".to_string())],
+            ..account.clone()
+        };
+        assert_ne!(a.digest_of(&account), a.digest_of(&changed));
+        let scope = format!("acct-{:032x}", a.digest_of(&account));
+        assert!(!scope.contains("hunter2"));
+        // Without a fleet key, each process draws its own.
+        let (c, d) = (
+            Tenants::new(None, 10, Duration::from_secs(60)),
+            Tenants::new(None, 10, Duration::from_secs(60)),
+        );
+        assert_ne!(c.digest_of(&account), d.digest_of(&account));
+    }
 }

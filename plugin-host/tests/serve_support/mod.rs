@@ -85,6 +85,7 @@ impl Served {
             Some(Accounts {
                 driver: driver.clone(),
                 templates,
+                scope_key: None,
             }),
         );
         service.connect_carriers(Duration::from_secs(5)).await;
