@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 use std::str::FromStr;
 #[cfg(test)]
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use governor::clock::Clock;
@@ -209,6 +209,11 @@ pub struct AccountLimiter {
     limit: RateLimit,
     /// A limit shared with other processes, and this account's name there.
     shared: Option<(SharedLimits, String)>,
+    /// Until when (ms on `clock`) this process holds permits reserved in the shared limit: if
+    /// the store goes away, the local share starts after them, not on top of them.
+    shared_until_ms: AtomicU64,
+    /// Whether the last call found the shared store unavailable (it limited alone).
+    alone: AtomicBool,
     clock: TokioClock,
     limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>,
     /// Held by the caller whose turn it is; tokio's mutex queues the others fairly.
@@ -234,6 +239,8 @@ impl AccountLimiter {
         AccountLimiter {
             limit,
             shared: None,
+            shared_until_ms: AtomicU64::new(0),
+            alone: AtomicBool::new(false),
             limiter: RateLimiter::direct_with_clock(limit.quota(), clock.clone()),
             clock,
             turn: tokio::sync::Mutex::new(()),
@@ -274,15 +281,39 @@ impl AccountLimiter {
                 d.saturating_duration_since(Instant::now())
             });
             match shared.backend.reserve(account, self.limit, max_wait).await {
-                Some(Ok(wait)) => {
+                Some(reserved) => {
+                    if self.alone.swap(false, Ordering::Relaxed) {
+                        // Back from limiting alone: the permits still queued here come first
+                        // (the store had no word of them), for every process sharing it.
+                        let backlog = self
+                            .local_interval()
+                            .saturating_mul(self.waiting.load(Ordering::Relaxed) as u32);
+                        if !backlog.is_zero() {
+                            shared.backend.push_back(account, backlog).await;
+                        }
+                    }
+                    let wait = reserved.map_err(|wait| self.refusal(wait))?;
+                    let until = self.clock.now() + wait;
+                    self.shared_until_ms
+                        .fetch_max(until.as_millis() as u64, Ordering::Relaxed);
                     if !wait.is_zero() {
                         tokio::time::sleep(wait).await;
                     }
                     return Ok(wait);
                 }
-                Some(Err(wait)) => return Err(self.refusal(wait)),
-                // The shared store is unavailable: this process's share, kept here.
-                None => {}
+                // The shared store is unavailable: this process's share, kept here — after
+                // the permits it reserved there, which still go out at their times.
+                None => {
+                    self.alone.store(true, Ordering::Relaxed);
+                    let until = Duration::from_millis(self.shared_until_ms.load(Ordering::Relaxed));
+                    let hold = until.saturating_sub(self.clock.now());
+                    if !hold.is_zero() {
+                        if deadline.is_some_and(|d| Instant::now() + hold > d) {
+                            return Err(self.refusal(hold));
+                        }
+                        tokio::time::sleep(hold).await;
+                    }
+                }
             }
         }
         let (_in_line, ahead) = InLine::join(&self.waiting);
@@ -291,7 +322,7 @@ impl AccountLimiter {
         }
         let started = Instant::now();
         // The queue ahead needs about one emission interval per caller.
-        let queue_wait = self.limit.interval().saturating_mul(ahead as u32);
+        let queue_wait = self.local_interval().saturating_mul(ahead as u32);
         if let Some(deadline) = deadline
             && Instant::now() + queue_wait > deadline
         {
@@ -314,6 +345,14 @@ impl AccountLimiter {
                 return Err(self.refusal(wait));
             }
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The interval of the limit this process keeps alone: its share when the limit is shared.
+    fn local_interval(&self) -> Duration {
+        match &self.shared {
+            Some((shared, _)) => self.limit.share(shared.replicas).interval(),
+            None => self.limit.interval(),
         }
     }
 
@@ -350,6 +389,90 @@ impl Drop for InLine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A shared GCRA in memory (burst 1) that can be switched off.
+    #[derive(Debug)]
+    struct FakeShared {
+        tat: std::sync::Mutex<Instant>,
+        up: AtomicBool,
+        pushed: std::sync::Mutex<Vec<Duration>>,
+    }
+
+    #[async_trait::async_trait]
+    impl SharedLimit for FakeShared {
+        async fn reserve(
+            &self,
+            _: &str,
+            limit: RateLimit,
+            _: Duration,
+        ) -> Option<Result<Duration, Duration>> {
+            if !self.up.load(Ordering::Relaxed) {
+                return None;
+            }
+            let now = Instant::now();
+            let mut tat = self.tat.lock().unwrap();
+            let at = (*tat).max(now);
+            *tat = at + limit.interval();
+            Some(Ok(at - now))
+        }
+
+        async fn push_back(&self, _: &str, after: Duration) {
+            self.pushed.lock().unwrap().push(after);
+            let mut tat = self.tat.lock().unwrap();
+            *tat = (*tat).max(Instant::now() + after);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn limiting_alone_starts_after_the_shared_permits_and_hands_its_queue_back() {
+        let backend = Arc::new(FakeShared {
+            tat: std::sync::Mutex::new(Instant::now()),
+            up: AtomicBool::new(true),
+            pushed: Default::default(),
+        });
+        let shared = SharedLimits {
+            backend: backend.clone(),
+            replicas: 2,
+        };
+        let limit: RateLimit = "10/s burst 1".parse().unwrap();
+        let limiter = Arc::new(AccountLimiter::shared(limit, shared, "ups:a".into()));
+        let start = Instant::now();
+        // Ten permits reserved in the shared limit: the last one goes out at 0.9 s.
+        let reserved: Vec<_> = (0..10)
+            .map(|_| {
+                let l = limiter.clone();
+                tokio::spawn(async move { l.acquire(None).await })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        backend.up.store(false, Ordering::Relaxed);
+        // The store is gone: this process's share (5/s) starts after its last shared permit.
+        limiter.acquire(None).await.unwrap();
+        assert!(
+            start.elapsed() >= Duration::from_millis(900),
+            "{:?}",
+            start.elapsed()
+        );
+        for r in reserved {
+            r.await.unwrap().unwrap();
+        }
+        // Two callers queue alone; the store comes back; the next caller tells it about them.
+        let queued: Vec<_> = (0..2)
+            .map(|_| {
+                let l = limiter.clone();
+                tokio::spawn(async move { l.acquire(None).await })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        backend.up.store(true, Ordering::Relaxed);
+        limiter.acquire(None).await.unwrap();
+        let pushed = backend.pushed.lock().unwrap().clone();
+        assert_eq!(pushed.len(), 1, "{pushed:?}");
+        assert!(pushed[0] >= Duration::from_millis(200), "{pushed:?}");
+        for q in queued {
+            q.await.unwrap().unwrap();
+        }
+    }
 
     #[test]
     fn parses_rates() {
