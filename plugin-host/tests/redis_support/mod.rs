@@ -2,6 +2,9 @@
 //! folder: no port to pick, no persistence. Without `redis-server` on the PATH a test says so
 //! and passes, unless `SHIPMUX_REQUIRE_REDIS` is set (CI sets it).
 
+// Each test file that includes this module uses a part of it.
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
