@@ -60,6 +60,8 @@
 
 mod abi;
 pub mod binary;
+#[cfg(target_family = "wasm")]
+pub mod component;
 #[doc(hidden)]
 pub mod export;
 pub mod frame;

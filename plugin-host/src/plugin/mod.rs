@@ -32,10 +32,14 @@ mod find;
 mod instance;
 mod library;
 mod refusal;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use cargo_build::{BuildOutput, CargoBuild, dylib_file_name};
 pub use find::{find_library, library_candidates};
 pub use instance::PluginProtocol;
-pub use library::{Plugin, inspect, scan};
+pub use library::{Plugin, PluginKind, inspect, scan};
 pub use refusal::Refusal;
 pub use shipmux_core::plugin::Manifest;
+#[cfg(feature = "wasm")]
+pub use wasm::WasmLimits;

@@ -1,0 +1,177 @@
+//! The instances of one Wasm carrier: each a store with its own memory, holding one carrier
+//! resource made from the account's config. A call borrows an idle instance (or makes one),
+//! runs under the call budget, and gives it back; an instance whose call trapped, ran out of
+//! budget or answered garbage is dropped, and the next call makes a fresh one.
+
+use std::sync::{Arc, Mutex};
+
+use shipmux_core::plugin::Op;
+use wasmtime::component::ResourceAny;
+use wasmtime::{Store, StoreLimits, StoreLimitsBuilder, Trap};
+
+use super::WasmPlugin;
+use super::engine::EPOCH_TICK;
+use super::world::{Failure, Methods};
+
+/// What a store carries: its resource limits.
+pub(crate) struct State {
+    limits: StoreLimits,
+}
+
+/// One live instance.
+pub(crate) struct Slot {
+    store: Store<State>,
+    methods: Methods,
+    carrier: ResourceAny,
+}
+
+/// Why a call into an instance did not answer: a trap of some kind. The instance is gone.
+#[derive(Debug)]
+pub(crate) struct Fault {
+    /// `budget`, `memory` or `trap`: the error code.
+    pub code: &'static str,
+    /// What happened, for the message.
+    pub detail: String,
+}
+
+/// How a call ended.
+pub(crate) enum Outcome<R> {
+    /// The method answered (an answer, or its own failure), read into `R`.
+    Answered(R),
+    /// The instance trapped; it was dropped.
+    Faulted(Fault),
+}
+
+/// The idle instances of one carrier account, and how to make more.
+pub(crate) struct Pool {
+    plugin: Arc<WasmPlugin>,
+    config: String,
+    idle: Mutex<Vec<Slot>>,
+}
+
+impl Pool {
+    /// A pool for `config`, with one instance made right away: a config the plugin refuses
+    /// is refused here, at instantiation, rather than on the first quote.
+    pub(crate) fn new(
+        plugin: Arc<WasmPlugin>,
+        config: String,
+    ) -> Result<Pool, Result<Failure, Fault>> {
+        let pool = Pool {
+            plugin,
+            config,
+            idle: Mutex::new(Vec::new()),
+        };
+        let slot = pool.make()?;
+        pool.put_back(slot);
+        Ok(pool)
+    }
+
+    /// A fresh instance with its carrier made from the config.
+    fn make(&self) -> Result<Slot, Result<Failure, Fault>> {
+        let plugin = &self.plugin;
+        let mut store = new_store(plugin);
+        let instance = plugin
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| Err(fault(e)))?;
+        let methods = plugin
+            .exports
+            .methods(&mut store, &instance)
+            .map_err(|e| Err(fault(e)))?;
+        let create = plugin
+            .exports
+            .create(&mut store, &instance)
+            .map_err(|e| Err(fault(e)))?;
+        store.set_epoch_deadline(plugin.limits.deadline_ticks());
+        let (made,) = create
+            .call(&mut store, (self.config.clone(),))
+            .map_err(|e| Err(fault(e)))?;
+        let carrier = made.map_err(Ok)?;
+        Ok(Slot {
+            store,
+            methods,
+            carrier,
+        })
+    }
+
+    fn take(&self) -> Option<Slot> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop()
+    }
+
+    fn put_back(&self, slot: Slot) {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < self.plugin.limits.max_idle {
+            idle.push(slot);
+        }
+    }
+
+    /// Runs `op` with `input` on an idle instance (or a new one) under the call budget, and
+    /// reads the answer with `read`, which also says whether the answer was sound: the
+    /// instance goes back to the pool only then (one that answered garbage is dropped).
+    pub(crate) fn call<R>(
+        &self,
+        op: Op,
+        input: Vec<u8>,
+        read: impl FnOnce(Result<Vec<u8>, Failure>) -> (R, bool),
+    ) -> Result<Outcome<R>, Failure> {
+        let mut slot = match self.take() {
+            Some(slot) => slot,
+            None => match self.make() {
+                Ok(slot) => slot,
+                Err(Ok(failure)) => return Err(failure),
+                Err(Err(fault)) => return Ok(Outcome::Faulted(fault)),
+            },
+        };
+        slot.store
+            .set_epoch_deadline(self.plugin.limits.deadline_ticks());
+        match slot.methods.call(&mut slot.store, slot.carrier, op, input) {
+            Ok(answer) => {
+                let (read, sound) = read(answer);
+                if sound {
+                    self.put_back(slot);
+                }
+                Ok(Outcome::Answered(read))
+            }
+            // The slot is dropped here: its memory and state are unknown after a trap.
+            Err(e) => Ok(Outcome::Faulted(fault(e))),
+        }
+    }
+
+    /// How many instances are idle.
+    pub(crate) fn idle(&self) -> usize {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+/// A store for one instance of `plugin`: its memory cap, and its budget armed.
+pub(crate) fn new_store(plugin: &WasmPlugin) -> Store<State> {
+    let limits = StoreLimitsBuilder::new()
+        .memory_size(plugin.limits.memory_bytes)
+        .instances(plugin.limits.max_instances)
+        .tables(plugin.limits.max_instances)
+        .memories(plugin.limits.max_instances)
+        .trap_on_grow_failure(true)
+        .build();
+    let mut store = Store::new(plugin.engine, State { limits });
+    store.limiter(|state| &mut state.limits);
+    store.epoch_deadline_trap();
+    store.set_epoch_deadline(plugin.limits.deadline_ticks());
+    store
+}
+
+/// What a wasmtime error from a call means.
+fn fault(error: wasmtime::Error) -> Fault {
+    let detail = format!("{error:#}");
+    let code = match error.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => "budget",
+        _ if detail.contains("forcing a memory growth failure") => "memory",
+        _ if detail.contains("memory") && detail.contains("limit") => "memory",
+        _ => "trap",
+    };
+    Fault { code, detail }
+}
+
+/// The epoch ticks of a budget.
+pub(crate) fn ticks(budget: std::time::Duration) -> u64 {
+    (budget.as_micros() / EPOCH_TICK.as_micros().max(1)) as u64 + 1
+}
