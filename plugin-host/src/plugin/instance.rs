@@ -142,6 +142,16 @@ impl PluginProtocol {
         &self.plugin
     }
 
+    /// For a Wasm plugin, how many of this account's instances are idle in its pool (an
+    /// instance that trapped or answered garbage is never put back); `None` for a native one.
+    pub fn wasm_idle_instances(&self) -> Option<usize> {
+        match &self.backend {
+            Backend::Native(_) => None,
+            #[cfg(feature = "wasm")]
+            Backend::Wasm(pool) => Some(pool.idle()),
+        }
+    }
+
     /// True once the plugin panicked in this instance.
     pub fn is_poisoned(&self) -> bool {
         self.poisoned.load(Ordering::Acquire)
@@ -328,7 +338,7 @@ fn fault_error(who: &str, op: &str, fault: wasm::Fault) -> Error {
         fault.code,
         format!(
             "{who} {what} in `{op}` ({}); the instance was dropped",
-            fault.detail.lines().next().unwrap_or("")
+            fault.detail
         ),
     )
 }

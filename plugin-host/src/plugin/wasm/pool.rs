@@ -159,14 +159,31 @@ pub(crate) fn new_store(plugin: &WasmPlugin) -> Store<State> {
     store
 }
 
-/// What a wasmtime error from a call means.
+/// What a wasmtime error from a call means: the trap, or the root cause, without the wasm
+/// backtrace.
 fn fault(error: wasmtime::Error) -> Fault {
-    let detail = format!("{error:#}");
-    let code = match error.downcast_ref::<Trap>() {
-        Some(Trap::Interrupt) => "budget",
-        _ if detail.contains("forcing a memory growth failure") => "memory",
-        _ if detail.contains("memory") && detail.contains("limit") => "memory",
-        _ => "trap",
+    let messages: Vec<String> = error.chain().map(|cause| cause.to_string()).collect();
+    let all = messages.join(": ");
+    let (code, detail) = match error.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => ("budget", "interrupted".to_string()),
+        _ if all.contains("forcing trap when growing memory") => (
+            "memory",
+            messages
+                .iter()
+                .find(|m| m.contains("growing memory"))
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        Some(trap) => ("trap", trap.to_string()),
+        None => (
+            "trap",
+            messages
+                .iter()
+                .rev()
+                .find(|m| !m.starts_with("error while executing"))
+                .cloned()
+                .unwrap_or(all),
+        ),
     };
     Fault { code, detail }
 }
