@@ -152,6 +152,17 @@ impl PluginProtocol {
         }
     }
 
+    /// For a Wasm plugin, the linear memory each idle instance of this account holds, in
+    /// bytes (what one instance costs beyond the shared compiled code); `None` for a native
+    /// one.
+    pub fn wasm_instance_memory(&self) -> Option<Vec<usize>> {
+        match &self.backend {
+            Backend::Native(_) => None,
+            #[cfg(feature = "wasm")]
+            Backend::Wasm(pool) => Some(pool.idle_memory()),
+        }
+    }
+
     /// True once the plugin panicked in this instance.
     pub fn is_poisoned(&self) -> bool {
         self.poisoned.load(Ordering::Acquire)

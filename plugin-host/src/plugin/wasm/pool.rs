@@ -7,15 +7,60 @@ use std::sync::{Arc, Mutex};
 
 use shipmux_core::plugin::Op;
 use wasmtime::component::ResourceAny;
-use wasmtime::{Store, StoreLimits, StoreLimitsBuilder, Trap};
+use wasmtime::{ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
 use super::WasmPlugin;
 use super::engine::EPOCH_TICK;
 use super::world::{Failure, Methods};
 
-/// What a store carries: its resource limits.
+/// What a store carries: its resource limits, and how much linear memory it holds.
 pub(crate) struct State {
     limits: StoreLimits,
+    memory_bytes: usize,
+}
+
+impl ResourceLimiter for State {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.memory_bytes = self.memory_bytes + desired - current;
+        }
+        Ok(allowed)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.memory_grow_failed(error)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
 }
 
 /// One live instance.
@@ -141,6 +186,16 @@ impl Pool {
     pub(crate) fn idle(&self) -> usize {
         self.idle.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
+
+    /// The linear memory of the idle instances, in bytes, each.
+    pub(crate) fn idle_memory(&self) -> Vec<usize> {
+        self.idle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|slot| slot.store.data().memory_bytes)
+            .collect()
+    }
 }
 
 /// A store for one instance of `plugin`: its memory cap, and its budget armed.
@@ -152,8 +207,14 @@ pub(crate) fn new_store(plugin: &WasmPlugin) -> Store<State> {
         .memories(plugin.limits.max_instances)
         .trap_on_grow_failure(true)
         .build();
-    let mut store = Store::new(plugin.engine, State { limits });
-    store.limiter(|state| &mut state.limits);
+    let mut store = Store::new(
+        plugin.engine,
+        State {
+            limits,
+            memory_bytes: 0,
+        },
+    );
+    store.limiter(|state| state);
     store.epoch_deadline_trap();
     store.set_epoch_deadline(plugin.limits.deadline_ticks());
     store
