@@ -111,7 +111,9 @@ fn bench(c: &mut Criterion) {
     println!(
         "compiling {} ({} KiB) took {:?} (once per file; later loads reuse it)",
         wasm_path.display(),
-        std::fs::metadata(&wasm_path).map(|m| m.len() / 1024).unwrap_or(0),
+        std::fs::metadata(&wasm_path)
+            .map(|m| m.len() / 1024)
+            .unwrap_or(0),
         started.elapsed()
     );
     let in_wasm = component.instantiate(&config).expect("instantiates");
@@ -165,12 +167,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| component.instantiate(&config).expect("instantiates"))
     });
     setup.bench_function("instantiate_so", |b| {
-        b.iter(|| {
-            native
-                .plugin()
-                .instantiate(&config)
-                .expect("instantiates")
-        })
+        b.iter(|| native.plugin().instantiate(&config).expect("instantiates"))
     });
     setup.finish();
 }

@@ -37,6 +37,9 @@ pub enum Failure {
 /// The answer of every carrier method.
 pub type Answer = Result<Vec<u8>, Failure>;
 
+/// `carrier.create`: the config JSON in, the carrier (or why not) out.
+pub type Create = TypedFunc<(String,), (Result<ResourceAny, Failure>,)>;
+
 /// A method that takes no input.
 pub type Method0 = TypedFunc<(ResourceAny,), (Answer,)>;
 
@@ -93,16 +96,12 @@ impl Exports {
         store: &mut Store<T>,
         instance: &Instance,
     ) -> wasmtime::Result<TypedFunc<(), (String,)>> {
-        instance.get_typed_func(store, &self.manifest)
+        instance.get_typed_func(store, self.manifest)
     }
 
     /// The `carrier.create` function of `instance`.
-    pub fn create<T>(
-        &self,
-        store: &mut Store<T>,
-        instance: &Instance,
-    ) -> wasmtime::Result<TypedFunc<(String,), (Result<ResourceAny, Failure>,)>> {
-        instance.get_typed_func(store, &self.create)
+    pub fn create<T>(&self, store: &mut Store<T>, instance: &Instance) -> wasmtime::Result<Create> {
+        instance.get_typed_func(store, self.create)
     }
 
     /// The typed carrier methods of `instance`, checked against the world's types.
