@@ -110,9 +110,10 @@ impl CarrierProtocol for FaultyProtocol {
                 }
             }
             Mode::Hog => {
+                // Reserved, never written: the memory grows at once, however slow the build.
                 let mut kept: Vec<Vec<u8>> = Vec::new();
                 loop {
-                    kept.push(vec![7u8; 1 << 20]);
+                    kept.push(Vec::with_capacity(1 << 22));
                     std::hint::black_box(&kept);
                 }
             }
