@@ -95,6 +95,9 @@ async fn every_hostile_component_costs_one_quote_and_nothing_else() {
             assert!(e.message.contains("shipmux-faulty-plugin"), "{mode}: {e}");
             assert!(e.message.contains(words), "{mode}: {e}");
             assert!(e.message.contains("build_rate"), "{mode}: {e}");
+            if round == 0 {
+                eprintln!("{mode}: {e}");
+            }
             assert!(
                 matches!(answer.get(&id("canadapost")), Some(Ok(r)) if !r.is_empty()),
                 "{mode} round {round}: {answer:?}"

@@ -236,6 +236,22 @@ fn fault(error: wasmtime::Error) -> Fault {
                 .unwrap_or_default(),
         ),
         Some(trap) => ("trap", trap.to_string()),
+        // A call into one of the inert WASI functions: the panic handler printing its message
+        // is the usual one.
+        None if all.contains("unknown import: ") => (
+            "trap",
+            messages
+                .iter()
+                .find_map(|m| m.strip_prefix("unknown import: "))
+                .map(|import| {
+                    format!(
+                        "it called {}, which the sandbox does not grant (a panic does, on its way to \
+                         aborting)",
+                        import.trim_end_matches(" has not been defined")
+                    )
+                })
+                .unwrap_or_default(),
+        ),
         None => (
             "trap",
             messages
