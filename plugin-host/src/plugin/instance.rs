@@ -209,6 +209,8 @@ impl PluginProtocol {
             )
         })?;
         let who = || self.plugin.describe();
+        // Without the `wasm` feature there is one backend.
+        #[allow(clippy::infallible_destructuring_match)]
         let instance = match &self.backend {
             Backend::Native(instance) => instance,
             #[cfg(feature = "wasm")]
