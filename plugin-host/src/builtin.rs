@@ -177,7 +177,15 @@ pub fn registry_from_config(
     for (i, plugin) in config.plugins.iter().enumerate() {
         let name = format!("plugins[{i}]");
         let json = resolve_env(&format!("{name}.config"), &plugin.config, lookup)?;
-        let loaded = Plugin::load(config.resolve_path(&plugin.path))?;
+        let path = config.resolve_path(&plugin.path);
+        #[cfg(feature = "wasm")]
+        let loaded = if path.extension().is_some_and(|e| e == "wasm") {
+            Plugin::load_wasm(&path, plugin.wasm_limits())?
+        } else {
+            Plugin::load(&path)?
+        };
+        #[cfg(not(feature = "wasm"))]
+        let loaded = Plugin::load(&path)?;
         let protocol: Arc<dyn CarrierProtocol> = Arc::new(loaded.instantiate(&json)?);
         let call = CallSettings {
             rate_limit: plugin.rate_limit,

@@ -28,6 +28,12 @@
 //! ship_from = { country = "CA", postal_code = "K1G 3H7" }  # this account's own warehouse
 //! config = { username_env = "CANADAPOST_USERNAME", password_env = "CANADAPOST_PASSWORD" }
 //!
+//! [[plugins]]                   # the same carrier as a sandboxed WebAssembly component
+//! path = "plugins/shipmux_canadapost.wasm"
+//! wasm_call_budget_ms = 100      # the longest one call into the component may run
+//! wasm_memory_mib = 64           # its memory cap per instance
+//! config = { username_env = "CANADAPOST_USERNAME", password_env = "CANADAPOST_PASSWORD" }
+//!
 //! [exchange_rates]              # carriers answering in another currency than the store's
 //! base = "USD"
 //! rates = { CAD = "1.3625" }     # 1 USD = 1.3625 CAD
@@ -340,7 +346,7 @@ fn yes() -> bool {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PluginSection {
-    /// The `.so` / `.dylib` / `.dll`.
+    /// The `.so` / `.dylib` / `.dll`, or a `.wasm` component.
     pub path: PathBuf,
     /// The plugin's config (`<field>_env` read from the environment).
     #[serde(default)]
@@ -354,6 +360,28 @@ pub struct PluginSection {
     /// The plugin account's own origin (see [`CallSettings::ship_from`]).
     #[serde(default)]
     pub ship_from: Option<Address>,
+    /// A `.wasm` plugin's call budget in milliseconds (default 100).
+    #[serde(default)]
+    pub wasm_call_budget_ms: Option<u64>,
+    /// A `.wasm` plugin's memory cap per instance in MiB (default 64).
+    #[serde(default)]
+    pub wasm_memory_mib: Option<u64>,
+}
+
+#[cfg(feature = "wasm")]
+impl PluginSection {
+    /// The sandbox limits of a `.wasm` plugin: the defaults, with this section's settings.
+    pub fn wasm_limits(&self) -> crate::plugin::WasmLimits {
+        let mut limits = crate::plugin::WasmLimits::default();
+        if let Some(ms) = self.wasm_call_budget_ms {
+            limits.call_budget = std::time::Duration::from_millis(ms);
+        }
+        if let Some(mib) = self.wasm_memory_mib {
+            limits.memory_bytes =
+                usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+        }
+        limits
+    }
 }
 
 /// `[rules]`: where zones and methods come from.
@@ -419,6 +447,8 @@ impl fmt::Debug for PluginSection {
             .field("rate_limit", &self.rate_limit)
             .field("timeout_ms", &self.timeout_ms)
             .field("ship_from", &self.ship_from)
+            .field("wasm_call_budget_ms", &self.wasm_call_budget_ms)
+            .field("wasm_memory_mib", &self.wasm_memory_mib)
             .finish()
     }
 }

@@ -35,7 +35,7 @@ pub fn config_from_json<C: DeserializeOwned>(config: serde_json::Value) -> Resul
 }
 
 /// An answer before it is handed over: a status and its bytes.
-type Reply = (Status, Vec<u8>);
+pub(super) type Reply = (Status, Vec<u8>);
 
 /// The v1 table (minor [`ABI_MINOR`]) for protocol `P` with the given manifest function (the macro writes one
 /// that knows the plugin crate's name and version).
@@ -195,7 +195,7 @@ unsafe extern "C" fn free(buf: PluginBuf) {
 
 /// How an operation's messages are encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Codec {
+pub(super) enum Codec {
     /// ABI 1.0 `call`: JSON, HTTP bodies base64 inside it.
     Json,
     /// ABI 1.1 `call_framed`: frames, HTTP bodies raw beside the JSON.
@@ -237,7 +237,7 @@ impl Codec {
 }
 
 /// Runs one operation on the protocol.
-fn dispatch<P: CarrierProtocol>(p: &P, codec: Codec, op: Op, input: &[u8]) -> Reply {
+pub(super) fn dispatch<P: CarrierProtocol>(p: &P, codec: Codec, op: Op, input: &[u8]) -> Reply {
     let c = codec;
     match op {
         Op::Info => c.ok(&p.info()),
@@ -291,7 +291,7 @@ fn dispatch<P: CarrierProtocol>(p: &P, codec: Codec, op: Op, input: &[u8]) -> Re
 }
 
 /// `value` as JSON with `status`; an ERROR if it cannot be encoded.
-fn encode<T: Serialize>(status: Status, value: &T) -> Reply {
+pub(super) fn encode<T: Serialize>(status: Status, value: &T) -> Reply {
     match serde_json::to_vec(value) {
         Ok(bytes) => (status, bytes),
         Err(e) => {
@@ -310,7 +310,7 @@ fn bad_input(message: &str) -> Reply {
 }
 
 /// Runs `f`, turning a panic into a PANIC reply carrying the panic message.
-fn guarded(f: impl FnOnce() -> Reply) -> Reply {
+pub(super) fn guarded(f: impl FnOnce() -> Reply) -> Reply {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(reply) => reply,
         Err(payload) => {
@@ -348,6 +348,10 @@ unsafe fn hand_over((status, bytes): Reply, out: *mut PluginBuf) -> Status {
 /// Exports a [`PluginCarrier`] as a shipmux plugin: defines the `shipmux_plugin_v1` symbol
 /// returning the ABI table, with a manifest naming this crate and its version.
 ///
+/// Built for a `wasm` target (`--target wasm32-wasip2`), the same line exports a WebAssembly
+/// component of the world `shipmux:carrier/plugin@1.0.0` instead (`core/wit/v1.0`), answering
+/// every operation exactly as the table's `call_framed` does.
+///
 /// Use it once, in a crate built as a `cdylib`:
 ///
 /// ```ignore
@@ -357,6 +361,7 @@ unsafe fn hand_over((status, bytes): Reply, out: *mut PluginBuf) -> Status {
 macro_rules! export_plugin {
     ($protocol:ty) => {
         /// The plugin's entry point (shipmux plugin ABI v1).
+        #[cfg(not(target_family = "wasm"))]
         #[unsafe(no_mangle)]
         pub extern "C" fn shipmux_plugin_v1() -> *const $crate::plugin::PluginV1 {
             unsafe extern "C" fn manifest(
@@ -376,5 +381,20 @@ macro_rules! export_plugin {
                 $crate::plugin::export::table::<$protocol>(manifest);
             &TABLE
         }
+
+        #[cfg(target_family = "wasm")]
+        struct __ShipmuxPlugin;
+        #[cfg(target_family = "wasm")]
+        impl $crate::plugin::component::ComponentPlugin for __ShipmuxPlugin {
+            type Protocol = $protocol;
+            const NAME: &'static str = env!("CARGO_PKG_NAME");
+            const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+        }
+        #[cfg(target_family = "wasm")]
+        type __ShipmuxComponent = $crate::plugin::component::Component<__ShipmuxPlugin>;
+        #[cfg(target_family = "wasm")]
+        $crate::plugin::component::bindings::__shipmux_export_component!(
+            __ShipmuxComponent with_types_in $crate::plugin::component::bindings
+        );
     };
 }

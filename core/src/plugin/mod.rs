@@ -15,6 +15,11 @@
 //! host sends them with its own client, retries, token cache, rate limits and cache. So a
 //! plugin carries no async runtime and no TLS stack, and spawns no threads.
 //!
+//! Built for a `wasm` target (`--target wasm32-wasip2`), [`export_plugin!`](crate::export_plugin)
+//! exports the same protocol as a WebAssembly component of the WIT world
+//! `shipmux:carrier/plugin@1.0.0` (`core/wit/v1.0/carrier.wit`) instead, carrying the same
+//! messages (the `component` module, compiled only for Wasm).
+//!
 //! The host side (loading, checking, calling) is `shipmux_host::plugin`.
 //!
 //! ```
@@ -60,6 +65,8 @@
 
 mod abi;
 pub mod binary;
+#[cfg(target_family = "wasm")]
+pub mod component;
 #[doc(hidden)]
 pub mod export;
 pub mod frame;

@@ -1,5 +1,5 @@
-//! `shipmux plugin check`: loads a plugin library and prints its manifest, or says why the
-//! host refuses it.
+//! `shipmux plugin check`: loads a plugin (a native library or a `.wasm` component) and
+//! prints its manifest, or says why the host refuses it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +20,7 @@ pub enum PluginCommand {
 /// Flags of `shipmux plugin check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The plugin library (`.so`, `.dylib` or `.dll`).
+    /// The plugin: a library (`.so`, `.dylib` or `.dll`) or a WebAssembly component (`.wasm`).
     pub path: PathBuf,
 }
 

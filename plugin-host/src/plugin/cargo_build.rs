@@ -30,26 +30,35 @@ pub struct CargoBuild {
     panic_abort: bool,
     examples: Vec<String>,
     all_examples: bool,
+    target: Option<String>,
 }
 
 /// Where a [`CargoBuild`] put its files.
 #[derive(Clone, Debug)]
 pub struct BuildOutput {
     profile_dir: PathBuf,
+    wasm: bool,
 }
 
 impl BuildOutput {
     /// The library file of crate `crate_name` (underscores, as in `use`): e.g.
-    /// `…/debug/libshipmux_canadapost.so` on Linux.
+    /// `…/debug/libshipmux_canadapost.so` on Linux, or `…/wasm32-wasip2/debug/
+    /// shipmux_canadapost.wasm` for a Wasm target.
     pub fn library(&self, crate_name: &str) -> PathBuf {
-        self.profile_dir.join(dylib_file_name(crate_name))
+        self.profile_dir.join(self.file_name(crate_name))
     }
 
     /// The library file of example `name` (an example with `crate-type = ["cdylib"]`).
     pub fn example(&self, name: &str) -> PathBuf {
-        self.profile_dir
-            .join("examples")
-            .join(dylib_file_name(name))
+        self.profile_dir.join("examples").join(self.file_name(name))
+    }
+
+    fn file_name(&self, name: &str) -> String {
+        if self.wasm {
+            format!("{}.wasm", name.replace('-', "_"))
+        } else {
+            dylib_file_name(name)
+        }
     }
 
     /// The profile folder (`…/debug` or `…/release`).
@@ -79,7 +88,15 @@ impl CargoBuild {
             panic_abort: false,
             examples: Vec::new(),
             all_examples: false,
+            target: None,
         }
+    }
+
+    /// Builds for target `triple` instead of the host, e.g. `wasm32-wasip2` for a Wasm
+    /// plugin component (the target must be installed: `rustup target add`).
+    pub fn target(mut self, triple: &str) -> Self {
+        self.target = Some(triple.to_string());
+        self
     }
 
     /// The workspace folder (holding the root `Cargo.toml`).
@@ -135,6 +152,9 @@ impl CargoBuild {
         if self.release {
             command.arg("--release");
         }
+        if let Some(target) = &self.target {
+            command.args(["--target", target]);
+        }
         if self.all_examples {
             command.arg("--examples");
         } else if self.examples.is_empty() {
@@ -161,8 +181,17 @@ impl CargoBuild {
                 tail.join("\n")
             )));
         }
+        let mut profile_dir = target_dir;
+        if let Some(target) = &self.target {
+            profile_dir.push(target);
+        }
+        profile_dir.push(if self.release { "release" } else { "debug" });
         Ok(BuildOutput {
-            profile_dir: target_dir.join(if self.release { "release" } else { "debug" }),
+            profile_dir,
+            wasm: self
+                .target
+                .as_deref()
+                .is_some_and(|t| t.starts_with("wasm")),
         })
     }
 }

@@ -18,7 +18,9 @@ use shipmux_core::{
     Rate, RateRequest, Result, Step, Tracking, TrackingNumber,
 };
 
-use super::library::{Plugin, plugin_error};
+use super::library::{Kind, Plugin, Table, plugin_error};
+#[cfg(feature = "wasm")]
+use super::wasm;
 
 /// The plugin's opaque instance pointer.
 struct Instance(*mut c_void);
@@ -29,15 +31,21 @@ unsafe impl Send for Instance {}
 // SAFETY: as above; the plugin's `call` takes `&P`.
 unsafe impl Sync for Instance {}
 
-/// A carrier protocol that calls through a plugin's ABI table.
+/// A carrier protocol that calls through a plugin's ABI table, or into a Wasm plugin's
+/// instances.
 ///
-/// If the plugin panics, the call answers a `plugin` error (code `panic`) and the instance is
+/// If a native plugin panics, the call answers a `plugin` error (code `panic`) and the instance is
 /// poisoned: every later call answers a `plugin` error (code `poisoned`) without entering the
 /// plugin again, and the instance is never dropped (its state is unknown). Other carriers,
 /// including other instances of the same plugin, are unaffected.
+///
+/// A Wasm plugin is never poisoned: a trap, an exhausted call budget, the memory cap or an
+/// unreadable answer is a `plugin` error for that call (code `trap`, `budget`, `memory` or
+/// `bad_output`), the instance it happened in is dropped, and the next call runs in a fresh
+/// one.
 pub struct PluginProtocol {
     plugin: Plugin,
-    instance: Instance,
+    backend: Backend,
     info: CarrierInfo,
     auth: Auth,
     track_batch_size: usize,
@@ -59,10 +67,19 @@ impl std::fmt::Debug for PluginProtocol {
     }
 }
 
+/// Where the calls go.
+enum Backend {
+    /// A native plugin's instance.
+    Native(Instance),
+    /// A Wasm plugin's pool of instances of this account.
+    #[cfg(feature = "wasm")]
+    Wasm(wasm::Pool),
+}
+
 /// An output buffer handed back to the plugin's `free` when dropped.
 struct Output {
     buf: PluginBuf,
-    plugin: Plugin,
+    free: shipmux_core::plugin::FreeFn,
 }
 
 impl Output {
@@ -80,7 +97,7 @@ impl Drop for Output {
     fn drop(&mut self) {
         let buf = std::mem::replace(&mut self.buf, PluginBuf::EMPTY);
         // SAFETY: a buffer this plugin gave out, handed back once.
-        unsafe { (self.plugin.table().free)(buf) };
+        unsafe { (self.free)(buf) };
     }
 }
 
@@ -88,43 +105,25 @@ impl PluginProtocol {
     pub(super) fn create(plugin: Plugin, config: &serde_json::Value) -> Result<Self> {
         let config = serde_json::to_vec(config)
             .map_err(|e| Error::config(format!("plugin config cannot be encoded: {e}")))?;
-        let mut instance = std::ptr::null_mut();
-        let mut out = Output {
-            buf: PluginBuf::EMPTY,
-            plugin: plugin.clone(),
+        let backend = match plugin.kind_inner() {
+            Kind::Native { table, .. } => Backend::Native(create_native(&plugin, table, &config)?),
+            #[cfg(feature = "wasm")]
+            Kind::Wasm(component) => {
+                let config = String::from_utf8(config).unwrap_or_default();
+                let who = plugin.describe();
+                match wasm::Pool::new(component.clone(), config) {
+                    Ok(pool) => Backend::Wasm(pool),
+                    Err(Ok(failure)) => return Err(failure_error(&who, "create", failure)),
+                    Err(Err(fault)) => return Err(fault_error(&who, "create", fault)),
+                }
+            }
         };
-        // SAFETY: the table passed the load checks; the config outlives the call; `instance`
-        // and `out.buf` are ours to fill.
-        let code = unsafe {
-            (plugin.table().create)(PluginSlice::new(&config), &mut instance, &mut out.buf)
-        };
-        let who = plugin.describe();
-        match code {
-            status::OK if !instance.is_null() => {}
-            status::OK => {
-                return Err(plugin_error(
-                    "bad_output",
-                    format!("{who} reported success creating an instance but gave none"),
-                ));
-            }
-            status::ERROR => {
-                return Err(decode_error(&out, &who, "create").unwrap_or_else(|e| e));
-            }
-            status::PANIC => {
-                return Err(plugin_error(
-                    "panic",
-                    format!("{who} panicked while creating an instance: {}", out.text()),
-                ));
-            }
-            other => return Err(unexpected(&who, "create", other, &out)),
-        }
-        drop(out);
         let extension = |op| plugin.uses_frames() && plugin.manifest().has_extension(op);
         let mut protocol = PluginProtocol {
             binary_build_rate: extension(Op::BuildRateBinary),
             binary_parse_rate: extension(Op::ParseRateBinary),
             plugin,
-            instance: Instance(instance),
+            backend,
             info: placeholder_info(),
             auth: Auth::None,
             track_batch_size: 1,
@@ -141,6 +140,27 @@ impl PluginProtocol {
     /// The plugin it runs in.
     pub fn plugin(&self) -> &Plugin {
         &self.plugin
+    }
+
+    /// For a Wasm plugin, how many of this account's instances are idle in its pool (an
+    /// instance that trapped or answered garbage is never put back); `None` for a native one.
+    pub fn wasm_idle_instances(&self) -> Option<usize> {
+        match &self.backend {
+            Backend::Native(_) => None,
+            #[cfg(feature = "wasm")]
+            Backend::Wasm(pool) => Some(pool.idle()),
+        }
+    }
+
+    /// For a Wasm plugin, the linear memory each idle instance of this account holds, in
+    /// bytes (what one instance costs beyond the shared compiled code); `None` for a native
+    /// one.
+    pub fn wasm_instance_memory(&self) -> Option<Vec<usize>> {
+        match &self.backend {
+            Backend::Native(_) => None,
+            #[cfg(feature = "wasm")]
+            Backend::Wasm(pool) => Some(pool.idle_memory()),
+        }
     }
 
     /// True once the plugin panicked in this instance.
@@ -173,16 +193,14 @@ impl PluginProtocol {
                 ),
             ));
         }
-        let table = self.plugin.table();
-        let framed = table.call_framed;
+        let framed = self.plugin.uses_frames();
         let buffer = INPUT_BUFFER.with(Cell::take);
-        let encoded = match framed {
-            Some(_) => FrameWriter::encode(buffer, input),
-            None => {
-                let mut bytes = buffer;
-                bytes.clear();
-                serde_json::to_writer(&mut bytes, input).map(|()| bytes)
-            }
+        let encoded = if framed {
+            FrameWriter::encode(buffer, input)
+        } else {
+            let mut bytes = buffer;
+            bytes.clear();
+            serde_json::to_writer(&mut bytes, input).map(|()| bytes)
         };
         let input = encoded.map_err(|e| {
             plugin_error(
@@ -190,15 +208,43 @@ impl PluginProtocol {
                 format!("cannot encode the input of `{}`: {e}", op.name()),
             )
         })?;
+        let who = || self.plugin.describe();
+        // Without the `wasm` feature there is one backend.
+        #[allow(clippy::infallible_destructuring_match)]
+        let instance = match &self.backend {
+            Backend::Native(instance) => instance,
+            #[cfg(feature = "wasm")]
+            Backend::Wasm(pool) => {
+                let outcome = pool.call(op, input, |answer| {
+                    let read = read_wasm_answer::<T>(&who(), op, answer);
+                    let sound = match &read {
+                        Ok(_) => true,
+                        Err(e) => !matches!(e.code.as_deref(), Some("bad_output" | "panic")),
+                    };
+                    (read, sound)
+                });
+                return match outcome {
+                    Ok(wasm::Outcome::Answered(read)) => read,
+                    Ok(wasm::Outcome::Faulted(fault)) => Err(fault_error(&who(), op.name(), fault)),
+                    Err(failure) => Err(failure_error(&who(), "create", failure)),
+                };
+            }
+        };
+        let Some(table) = self.plugin.native_table() else {
+            return Err(plugin_error(
+                "bad_status",
+                format!("{} has no table", who()),
+            ));
+        };
         let mut out = Output {
             buf: PluginBuf::EMPTY,
-            plugin: self.plugin.clone(),
+            free: table.free,
         };
         // SAFETY: the instance is alive (dropped only with `self`) and not poisoned; the input
         // outlives the call; `out.buf` is ours to fill.
         let code = unsafe {
-            (framed.unwrap_or(table.call))(
-                self.instance.0,
+            (table.call_framed.unwrap_or(table.call))(
+                instance.0,
                 op.code(),
                 PluginSlice::new(&input),
                 &mut out.buf,
@@ -207,23 +253,15 @@ impl PluginProtocol {
         recycle_input_buffer(input);
         match code {
             status::OK => {
-                let decoded = match framed {
-                    Some(_) => Frame::parse(out.bytes()).and_then(|frame| frame.decode()),
-                    None => json_from_bytes(out.bytes()),
+                let decoded = if framed {
+                    Frame::parse(out.bytes()).and_then(|frame| frame.decode())
+                } else {
+                    json_from_bytes(out.bytes())
                 };
-                decoded.map_err(|e| {
-                    plugin_error(
-                        "bad_output",
-                        format!(
-                            "{} answered `{}` with an answer it cannot read: {e}",
-                            self.plugin.describe(),
-                            op.name()
-                        ),
-                    )
-                })
+                decoded.map_err(|e| unreadable(&who(), op.name(), e))
             }
             status::ERROR => {
-                Err(decode_error(&out, &self.plugin.describe(), op.name()).unwrap_or_else(|e| e))
+                Err(decode_error(out.bytes(), &who(), op.name()).unwrap_or_else(|e| e))
             }
             status::PANIC => {
                 let message = out.text();
@@ -231,16 +269,91 @@ impl PluginProtocol {
                 self.poisoned.store(true, Ordering::Release);
                 Err(plugin_error(
                     "panic",
-                    format!(
-                        "{} panicked in `{}`: {message}",
-                        self.plugin.describe(),
-                        op.name()
-                    ),
+                    format!("{} panicked in `{}`: {message}", who(), op.name()),
                 ))
             }
-            other => Err(unexpected(&self.plugin.describe(), op.name(), other, &out)),
+            other => Err(unexpected(&who(), op.name(), other, &out.text())),
         }
     }
+}
+
+/// Makes a native plugin's instance from the config JSON.
+fn create_native(plugin: &Plugin, table: &Table, config: &[u8]) -> Result<Instance> {
+    let mut instance = std::ptr::null_mut();
+    let mut out = Output {
+        buf: PluginBuf::EMPTY,
+        free: table.free,
+    };
+    // SAFETY: the table passed the load checks; the config outlives the call; `instance`
+    // and `out.buf` are ours to fill.
+    let code = unsafe { (table.create)(PluginSlice::new(config), &mut instance, &mut out.buf) };
+    let who = plugin.describe();
+    match code {
+        status::OK if !instance.is_null() => Ok(Instance(instance)),
+        status::OK => Err(plugin_error(
+            "bad_output",
+            format!("{who} reported success creating an instance but gave none"),
+        )),
+        status::ERROR => Err(decode_error(out.bytes(), &who, "create").unwrap_or_else(|e| e)),
+        status::PANIC => Err(plugin_error(
+            "panic",
+            format!("{who} panicked while creating an instance: {}", out.text()),
+        )),
+        other => Err(unexpected(&who, "create", other, &out.text())),
+    }
+}
+
+/// The error for an answer with status OK that cannot be decoded.
+fn unreadable(who: &str, op: &str, e: String) -> Error {
+    plugin_error(
+        "bad_output",
+        format!("{who} answered `{op}` with an answer it cannot read: {e}"),
+    )
+}
+
+/// A Wasm plugin's answer to `op`, decoded.
+#[cfg(feature = "wasm")]
+fn read_wasm_answer<T: DeserializeOwned + TakeFrame>(
+    who: &str,
+    op: Op,
+    answer: std::result::Result<Vec<u8>, wasm::Failure>,
+) -> Result<T> {
+    match answer {
+        Ok(bytes) => Frame::parse(&bytes)
+            .and_then(|frame| frame.decode())
+            .map_err(|e| unreadable(who, op.name(), e)),
+        Err(failure) => Err(failure_error(who, op.name(), failure)),
+    }
+}
+
+/// A Wasm plugin's `failure` as an error.
+#[cfg(feature = "wasm")]
+fn failure_error(who: &str, op: &str, failure: wasm::Failure) -> Error {
+    match failure {
+        wasm::Failure::Error(json) => decode_error(json.as_bytes(), who, op).unwrap_or_else(|e| e),
+        wasm::Failure::BadInput(text) => unexpected(who, op, status::BAD_INPUT, &text),
+        wasm::Failure::Panic(text) => plugin_error(
+            "panic",
+            format!("{who} panicked in `{op}`: {text}; the instance was replaced"),
+        ),
+    }
+}
+
+/// A trap in a Wasm plugin as an error.
+#[cfg(feature = "wasm")]
+fn fault_error(who: &str, op: &str, fault: wasm::Fault) -> Error {
+    let what = match fault.code {
+        "budget" => "ran past its call budget",
+        "memory" => "hit its memory cap",
+        _ => "trapped",
+    };
+    plugin_error(
+        fault.code,
+        format!(
+            "{who} {what} in `{op}` ({}); the instance was dropped",
+            fault.detail
+        ),
+    )
 }
 
 thread_local! {
@@ -262,16 +375,20 @@ fn recycle_input_buffer(buffer: Vec<u8>) {
 impl Drop for PluginProtocol {
     fn drop(&mut self) {
         // A poisoned instance's state is unknown: leak it rather than run its Drop.
-        if !self.is_poisoned() && !self.instance.0.is_null() {
+        if let Backend::Native(instance) = &self.backend
+            && !self.is_poisoned()
+            && !instance.0.is_null()
+            && let Some(table) = self.plugin.native_table()
+        {
             // SAFETY: made by this plugin's `create`, handed back once.
-            unsafe { (self.plugin.table().destroy)(self.instance.0) };
+            unsafe { (table.destroy)(instance.0) };
         }
     }
 }
 
 /// The plugin's own error, or a `bad_output` error if its error JSON is unreadable.
-fn decode_error(out: &Output, who: &str, op: &str) -> std::result::Result<Error, Error> {
-    serde_json::from_slice::<Error>(out.bytes()).map_err(|e| {
+fn decode_error(bytes: &[u8], who: &str, op: &str) -> std::result::Result<Error, Error> {
+    serde_json::from_slice::<Error>(bytes).map_err(|e| {
         plugin_error(
             "bad_output",
             format!("{who} answered `{op}` with an error that is not valid JSON: {e}"),
@@ -279,7 +396,7 @@ fn decode_error(out: &Output, who: &str, op: &str) -> std::result::Result<Error,
     })
 }
 
-fn unexpected(who: &str, op: &str, code: Status, out: &Output) -> Error {
+fn unexpected(who: &str, op: &str, code: Status, text: &str) -> Error {
     let (code_name, what) = match code {
         status::BAD_INPUT => ("bad_input", "could not read its input"),
         status::UNKNOWN_OP => ("unknown_op", "does not know the operation"),
@@ -287,7 +404,7 @@ fn unexpected(who: &str, op: &str, code: Status, out: &Output) -> Error {
     };
     plugin_error(
         code_name,
-        format!("{who} {what} in `{op}` (status {code}): {}", out.text()),
+        format!("{who} {what} in `{op}` (status {code}): {text}"),
     )
 }
 

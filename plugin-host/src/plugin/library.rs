@@ -1,5 +1,6 @@
 //! Opening a plugin file and checking it before anything in it is trusted, and negotiating
-//! the ABI minor version: a 1.1 plugin is called with frames, a 1.0 one with plain JSON.
+//! the ABI minor version: a 1.1 plugin is called with frames, a 1.0 one with plain JSON. A
+//! `.wasm` file goes to the Wasm loader (`wasm`), behind the same [`Plugin`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -78,8 +79,25 @@ pub struct Plugin {
 struct Inner {
     path: PathBuf,
     manifest: Manifest,
-    abi_minor: u16,
-    table: Table,
+    kind: Kind,
+}
+
+/// What runs the plugin.
+pub(super) enum Kind {
+    /// A native library: its checked table and the ABI minor it declares.
+    Native { abi_minor: u16, table: Table },
+    /// A WebAssembly component.
+    #[cfg(feature = "wasm")]
+    Wasm(Arc<super::wasm::WasmPlugin>),
+}
+
+/// Which kind of file a [`Plugin`] was loaded from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluginKind {
+    /// A native library (`.so`, `.dylib`, `.dll`): runs in the host's process.
+    Native,
+    /// A WebAssembly component (`.wasm`): runs in a wasmtime sandbox.
+    Wasm,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -95,10 +113,22 @@ impl Plugin {
     /// Loads the plugin at `path` and runs every check: the symbol, the table's ABI major,
     /// size and minor, the manifest, the target triple and the panic strategy. A refusal is a
     /// `plugin` error whose code is a [`Refusal`] and whose message names the file.
+    ///
+    /// A `.wasm` file (or one that starts like WebAssembly) is loaded as a component, with
+    /// the default [`WasmLimits`](super::WasmLimits) (see [`Plugin::load_wasm`]).
     pub fn load(path: impl AsRef<Path>) -> Result<Plugin> {
         let path = path.as_ref();
         if !path.is_file() {
             return Err(Refusal::MissingFile.error(path, "no such file"));
+        }
+        if is_wasm(path) {
+            #[cfg(feature = "wasm")]
+            return Plugin::load_wasm(path, super::WasmLimits::default());
+            #[cfg(not(feature = "wasm"))]
+            return Err(Refusal::NotAComponent.error(
+                path,
+                "a WebAssembly plugin, and this host was built without the `wasm` feature",
+            ));
         }
         // A cut-short file would be mapped anyway and crash the process on first touch.
         super::elf::check_complete(path).map_err(|why| Refusal::NotALibrary.error(path, why))?;
@@ -136,10 +166,40 @@ impl Plugin {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 manifest,
-                abi_minor: header.abi_minor,
-                table,
+                kind: Kind::Native {
+                    abi_minor: header.abi_minor,
+                    table,
+                },
             }),
         })
+    }
+
+    /// Loads the WebAssembly component at `path` with the sandbox's `limits`, checking that
+    /// it is a component, imports only what the sandbox allows, exports the carrier world in
+    /// a version this host speaks, and has a manifest of plugin ABI major 1 built for wasm32.
+    #[cfg(feature = "wasm")]
+    pub fn load_wasm(path: impl AsRef<Path>, limits: super::WasmLimits) -> Result<Plugin> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(Refusal::MissingFile.error(path, "no such file"));
+        }
+        let (manifest, wasm) = super::wasm::load(path, limits)?;
+        Ok(Plugin {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                manifest,
+                kind: Kind::Wasm(wasm),
+            }),
+        })
+    }
+
+    /// Which kind of plugin it is.
+    pub fn kind(&self) -> PluginKind {
+        match &self.inner.kind {
+            Kind::Native { .. } => PluginKind::Native,
+            #[cfg(feature = "wasm")]
+            Kind::Wasm(_) => PluginKind::Wasm,
+        }
     }
 
     /// The file it was loaded from.
@@ -158,19 +218,47 @@ impl Plugin {
         PluginProtocol::create(self.clone(), config)
     }
 
-    /// The ABI minor version its table declares (at most the host's).
+    /// The ABI minor version its table declares (at most the host's); for a Wasm plugin,
+    /// the one its manifest says.
     pub fn abi_minor(&self) -> u16 {
-        self.inner.abi_minor
+        match &self.inner.kind {
+            Kind::Native { abi_minor, .. } => *abi_minor,
+            #[cfg(feature = "wasm")]
+            Kind::Wasm(_) => self.inner.manifest.abi_minor,
+        }
     }
 
     /// True when the host calls it with frames (ABI 1.1: HTTP bodies as raw bytes), false
-    /// when through ABI 1.0's all-JSON `call`.
+    /// when through ABI 1.0's all-JSON `call`. A Wasm plugin always takes frames.
     pub fn uses_frames(&self) -> bool {
-        self.inner.table.call_framed.is_some()
+        match &self.inner.kind {
+            Kind::Native { table, .. } => table.call_framed.is_some(),
+            #[cfg(feature = "wasm")]
+            Kind::Wasm(_) => true,
+        }
     }
 
-    pub(super) fn table(&self) -> &Table {
-        &self.inner.table
+    /// For a Wasm plugin, the carrier interface it exports (with its world version), e.g.
+    /// `shipmux:carrier/protocol@1.0.0`; `None` for a native plugin.
+    pub fn wasm_interface(&self) -> Option<&str> {
+        match &self.inner.kind {
+            Kind::Native { .. } => None,
+            #[cfg(feature = "wasm")]
+            Kind::Wasm(wasm) => Some(wasm.interface()),
+        }
+    }
+
+    pub(super) fn kind_inner(&self) -> &Kind {
+        &self.inner.kind
+    }
+
+    /// A native plugin's table.
+    pub(super) fn native_table(&self) -> Option<&Table> {
+        match &self.inner.kind {
+            Kind::Native { table, .. } => Some(table),
+            #[cfg(feature = "wasm")]
+            Kind::Wasm(_) => None,
+        }
     }
 
     /// `plugin <name> <version> (<file>)`, for messages.
@@ -269,8 +357,17 @@ fn check_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
     Ok(())
 }
 
-/// Loads every plugin in `dir` (files ending in this platform's library extension, in name
-/// order). One result per file: a refused plugin does not stop the others. The outer error is
+/// True when `path` is to be loaded as a WebAssembly component.
+fn is_wasm(path: &Path) -> bool {
+    let mut head = [0u8; 4];
+    path.extension().is_some_and(|e| e == "wasm")
+        || std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok_and(|()| &head == b"\0asm")
+}
+
+/// Loads every plugin in `dir` (files ending in this platform's library extension or in
+/// `.wasm`, in name order). One result per file: a refused plugin does not stop the others. The outer error is
 /// for a folder that cannot be read.
 pub fn scan(dir: impl AsRef<Path>) -> Result<Vec<Result<Plugin>>> {
     let dir = dir.as_ref();
@@ -281,7 +378,7 @@ pub fn scan(dir: impl AsRef<Path>) -> Result<Vec<Result<Plugin>>> {
         .filter(|p| {
             p.is_file()
                 && p.extension()
-                    .is_some_and(|ext| ext == std::env::consts::DLL_EXTENSION)
+                    .is_some_and(|ext| ext == std::env::consts::DLL_EXTENSION || ext == "wasm")
         })
         .collect();
     files.sort();

@@ -14,6 +14,12 @@
 //!
 //! Libraries are never unloaded ([`Plugin`] says why).
 //!
+//! A `.wasm` file is a WebAssembly component of the world `shipmux:carrier/plugin`, built from
+//! the same carrier crate for `wasm32-wasip2`: with the `wasm` feature, [`Plugin::load`] loads
+//! it into a wasmtime sandbox that grants it nothing, under a call budget and a memory cap
+//! ([`WasmLimits`]), and it is the same [`Plugin`] and [`PluginProtocol`] to the rest of the
+//! host ([`wasm`] has the details and the extra refusals).
+//!
 //! ```no_run
 //! use shipmux_host::plugin::Plugin;
 //!
@@ -32,10 +38,14 @@ mod find;
 mod instance;
 mod library;
 mod refusal;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use cargo_build::{BuildOutput, CargoBuild, dylib_file_name};
 pub use find::{find_library, library_candidates};
 pub use instance::PluginProtocol;
-pub use library::{Plugin, inspect, scan};
+pub use library::{Plugin, PluginKind, inspect, scan};
 pub use refusal::Refusal;
 pub use shipmux_core::plugin::Manifest;
+#[cfg(feature = "wasm")]
+pub use wasm::WasmLimits;

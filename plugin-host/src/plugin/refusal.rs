@@ -28,6 +28,13 @@ pub enum Refusal {
     Target,
     /// The plugin was built with `panic=abort`: a panic would take the host down.
     PanicAbort,
+    /// A `.wasm` file that is not a valid WebAssembly component (or is a core module), or a
+    /// host built without the `wasm` feature.
+    NotAComponent,
+    /// A component importing something a plugin is not granted (sockets, HTTP, …).
+    ForbiddenImport,
+    /// A component that does not export the carrier world in a version this host speaks.
+    WorldVersion,
 }
 
 impl Refusal {
@@ -44,6 +51,9 @@ impl Refusal {
             Refusal::Manifest => "manifest",
             Refusal::Target => "target",
             Refusal::PanicAbort => "panic_abort",
+            Refusal::NotAComponent => "not_a_component",
+            Refusal::ForbiddenImport => "forbidden_import",
+            Refusal::WorldVersion => "world_version",
         }
     }
 
@@ -58,7 +68,7 @@ impl Refusal {
 
     /// Which refusal `error` is, if it is one.
     pub fn of(error: &Error) -> Option<Refusal> {
-        const ALL: [Refusal; 10] = [
+        const ALL: [Refusal; 13] = [
             Refusal::MissingFile,
             Refusal::NotALibrary,
             Refusal::MissingSymbol,
@@ -69,6 +79,9 @@ impl Refusal {
             Refusal::Manifest,
             Refusal::Target,
             Refusal::PanicAbort,
+            Refusal::NotAComponent,
+            Refusal::ForbiddenImport,
+            Refusal::WorldVersion,
         ];
         if error.kind != ErrorKind::Plugin {
             return None;

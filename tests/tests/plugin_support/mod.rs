@@ -130,3 +130,74 @@ pub async fn constant_server(body: &'static str) -> String {
     });
     format!("http://{addr}")
 }
+
+/// The Rust target Wasm plugins are built for.
+pub const WASM_TARGET: &str = "wasm32-wasip2";
+
+/// True when the `wasm32-wasip2` standard library is installed. When it is not, a Wasm test
+/// says so and skips, unless `SHIPMUX_REQUIRE_WASM=1` (CI), where it fails.
+pub fn wasm_target_installed() -> bool {
+    static INSTALLED: OnceLock<bool> = OnceLock::new();
+    let installed = *INSTALLED.get_or_init(|| {
+        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        std::process::Command::new(rustc)
+            .args(["--print", "sysroot"])
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .is_some_and(|sysroot| {
+                Path::new(sysroot.trim())
+                    .join("lib/rustlib")
+                    .join(WASM_TARGET)
+                    .is_dir()
+            })
+    });
+    if !installed {
+        assert!(
+            std::env::var("SHIPMUX_REQUIRE_WASM").as_deref() != Ok("1"),
+            "SHIPMUX_REQUIRE_WASM=1 but the {WASM_TARGET} target is not installed \
+             (rustup target add {WASM_TARGET})"
+        );
+        eprintln!(
+            "note: the {WASM_TARGET} target is not installed (rustup target add {WASM_TARGET}); \
+             skipping this Wasm plugin test"
+        );
+    }
+    installed
+}
+
+/// `shipmux_canadapost.wasm`, Canada Post built as a component (once per test binary), or
+/// `None` (with a note) when the Wasm target is missing.
+pub fn canadapost_wasm() -> Option<PathBuf> {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    if !wasm_target_installed() {
+        return None;
+    }
+    Some(
+        PATH.get_or_init(|| {
+            build(CargoBuild::new("shipmux-canadapost").target(WASM_TARGET))
+                .library("shipmux_canadapost")
+        })
+        .clone(),
+    )
+}
+
+/// The faulty plugin's Wasm components (`faulty`, `faulty_socket`), or `None` (with a note)
+/// when the Wasm target is missing.
+pub fn faulty_wasm(name: &str) -> Option<PathBuf> {
+    static OUT: OnceLock<BuildOutput> = OnceLock::new();
+    if !wasm_target_installed() {
+        return None;
+    }
+    Some(
+        OUT.get_or_init(|| {
+            build(
+                CargoBuild::new("shipmux-faulty-plugin")
+                    .target(WASM_TARGET)
+                    .example("faulty")
+                    .example("faulty_socket"),
+            )
+        })
+        .example(name),
+    )
+}

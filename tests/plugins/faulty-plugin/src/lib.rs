@@ -17,6 +17,13 @@
 //! | `wrong_shape` | `build_rate` answers status OK with JSON of the wrong type |
 //! | `reject` | `build_rate` answers an ordinary `rejected` error |
 //! | `bad_body` | `build_rate` answers status OK with a request whose body lies outside the frame (ABI 1.1 frames only; plain JSON has no such thing, so `call` works normally) |
+//! | `spin` | `build_rate` loops for ever (for the Wasm sandbox's call budget: never load it natively) |
+//! | `hog` | `build_rate` allocates without bound (for the Wasm sandbox's memory cap: never natively) |
+//!
+//! Built for `wasm32-wasip2`, `examples/faulty.rs` is a component with the same modes (a
+//! panic there aborts, which is a trap the host contains), and `examples/faulty_socket.rs`
+//! one whose `build_rate` opens a TCP connection, so it imports `wasi:sockets` and is
+//! refused at load.
 
 use std::ffi::c_void;
 
@@ -49,6 +56,10 @@ pub enum Mode {
     Reject,
     /// Answers a frame whose request body points outside it.
     BadBody,
+    /// Loops for ever in `build_rate`.
+    Spin,
+    /// Allocates without bound in `build_rate`.
+    Hog,
 }
 
 /// The config JSON.
@@ -92,6 +103,20 @@ impl CarrierProtocol for FaultyProtocol {
         match self.config.mode {
             Mode::PanicOnQuote => panic!("faulty plugin: told to panic on quote"),
             Mode::Reject => Err(Error::new(ErrorKind::Rejected, "told to reject")),
+            Mode::Spin => {
+                let mut n = 0u64;
+                loop {
+                    n = std::hint::black_box(n.wrapping_add(1));
+                }
+            }
+            Mode::Hog => {
+                // Reserved, never written: the memory grows at once, however slow the build.
+                let mut kept: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    kept.push(Vec::with_capacity(1 << 22));
+                    std::hint::black_box(&kept);
+                }
+            }
             _ => Ok(vec![HttpRequest::get(format!(
                 "{}/rate",
                 self.config.base_url
@@ -140,6 +165,13 @@ impl PluginCarrier for FaultyProtocol {
             id: CarrierId::new(&config.carrier)?,
             config,
         })
+    }
+}
+
+impl FaultyProtocol {
+    /// How it was told to misbehave.
+    pub fn mode(&self) -> Mode {
+        self.config.mode
     }
 }
 

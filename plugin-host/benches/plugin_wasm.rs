@@ -1,0 +1,183 @@
+//! Canada Post through the WebAssembly boundary against the same carrier through the `.so`
+//! and linked in, in one run: the per-quote cost (`build_rate` + `parse_rate` on a real
+//! sandbox answer, no network in the loop), the cost of making an instance, and the memory one
+//! instance holds.
+//!
+//! `cargo bench -p shipmux-host --bench plugin_wasm` (builds the release `.so` and the release
+//! `.wasm` first, into `target/plugin-build`; needs `rustup target add wasm32-wasip2`).
+
+// criterion_group! writes public functions without docs.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use shipmux_canadapost::CanadaPost;
+use shipmux_core::{
+    Address, CarrierProtocol, Dimensions, Exchange, LengthUnit, Parcel, RateRequest, Step, Weight,
+};
+use shipmux_host::HttpDriver;
+use shipmux_host::plugin::{CargoBuild, Plugin, WasmLimits};
+
+fn request() -> RateRequest {
+    RateRequest::new(
+        Address::new("CA", "K1G 3H7"),
+        Address::new("CA", "H4T 1Z6"),
+        vec![
+            Parcel::new(Weight::kg("2.25".parse().expect("decimal"))).with_dimensions(
+                Dimensions::new(30.into(), 20.into(), 10.into(), LengthUnit::Cm),
+            ),
+        ],
+    )
+    .expect("valid request")
+}
+
+/// One quote: build the request, read the answer.
+fn quote(protocol: &dyn CarrierProtocol, request: &RateRequest, exchange: &Exchange) -> usize {
+    let calls = protocol.build_rate(request).expect("builds");
+    assert_eq!(calls.len(), 1);
+    match protocol.parse_rate(request, exchange).expect("parses") {
+        Step::Done(rates) => rates.len(),
+        Step::Next(_) => unreachable!("one round"),
+    }
+}
+
+/// `iters` quotes on each of `a` and `b`, interleaved in batches of 8 so that a change in
+/// the machine's load hits both alike; returns (time of `b` − time of `a`), at least 1 ns.
+fn interleaved(
+    iters: u64,
+    a: &dyn CarrierProtocol,
+    b: &dyn CarrierProtocol,
+    request: &RateRequest,
+    exchange: &Exchange,
+) -> Duration {
+    const BATCH: u64 = 8;
+    let (mut a_time, mut b_time) = (Duration::ZERO, Duration::ZERO);
+    let mut left = iters;
+    while left > 0 {
+        let n = left.min(BATCH);
+        let start = Instant::now();
+        for _ in 0..n {
+            black_box(quote(a, request, exchange));
+        }
+        a_time += start.elapsed();
+        let start = Instant::now();
+        for _ in 0..n {
+            black_box(quote(b, request, exchange));
+        }
+        b_time += start.elapsed();
+        left -= n;
+    }
+    b_time.saturating_sub(a_time).max(Duration::from_nanos(1))
+}
+
+fn bench(c: &mut Criterion) {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let so = CargoBuild::new("shipmux-canadapost")
+        .workspace(&workspace)
+        .release(true)
+        .run()
+        .expect("the Canada Post plugin builds");
+    let wasm = CargoBuild::new("shipmux-canadapost")
+        .workspace(&workspace)
+        .release(true)
+        .target("wasm32-wasip2")
+        .run()
+        .expect("the Canada Post component builds (rustup target add wasm32-wasip2)");
+    let wasm_path = wasm.library("shipmux_canadapost");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sandbox = runtime
+        .block_on(shipmux_canadapost::sandbox::start(Default::default()))
+        .expect("sandbox starts");
+    let linked = CanadaPost::builder()
+        .username("bench")
+        .password("bench-password")
+        .customer_number("2004381")
+        .base_url(sandbox.base_url())
+        .build()
+        .expect("config");
+    let config = serde_json::json!({
+        "username": "bench", "password": "bench-password",
+        "customer_number": "2004381", "base_url": sandbox.base_url(),
+    });
+    let native = Plugin::load(so.library("shipmux_canadapost"))
+        .expect("loads")
+        .instantiate(&config)
+        .expect("instantiates");
+    let started = Instant::now();
+    let component = Plugin::load_wasm(&wasm_path, WasmLimits::default()).expect("loads");
+    println!(
+        "compiling {} ({} KiB) took {:?} (once per file; later loads reuse it)",
+        wasm_path.display(),
+        std::fs::metadata(&wasm_path)
+            .map(|m| m.len() / 1024)
+            .unwrap_or(0),
+        started.elapsed()
+    );
+    let in_wasm = component.instantiate(&config).expect("instantiates");
+
+    // A real answer from the sandbox, captured once.
+    let request = request();
+    let calls = linked.build_rate(&request).expect("builds");
+    let driver = HttpDriver::new().expect("driver");
+    let response = runtime
+        .block_on(driver.send(&calls[0], Duration::from_secs(5)))
+        .expect("sandbox answers");
+    let exchange = Exchange {
+        round: 0,
+        requests: calls,
+        responses: vec![response],
+    };
+    let rates = quote(&linked, &request, &exchange);
+    assert!(rates >= 3, "a realistic answer has several quotes");
+    assert_eq!(quote(&native, &request, &exchange), rates);
+    assert_eq!(quote(&in_wasm, &request, &exchange), rates);
+    println!(
+        "answer: {} bytes, {rates} quotes; memory of one instance after a quote: {:?} bytes",
+        exchange.responses[0].body.len(),
+        in_wasm.wasm_instance_memory().unwrap_or_default()
+    );
+
+    let mut group = c.benchmark_group("canadapost_quote_wasm");
+    group.bench_function("linked", |b| b.iter(|| quote(&linked, &request, &exchange)));
+    group.bench_function("plugin_so", |b| {
+        b.iter(|| quote(&native, &request, &exchange))
+    });
+    group.bench_function("plugin_wasm", |b| {
+        b.iter(|| quote(&in_wasm, &request, &exchange))
+    });
+    // The boundaries' costs, each interleaved with what it is compared to.
+    group.bench_function("so_overhead", |b| {
+        b.iter_custom(|iters| interleaved(iters, &linked, &native, &request, &exchange))
+    });
+    group.bench_function("wasm_overhead", |b| {
+        b.iter_custom(|iters| interleaved(iters, &linked, &in_wasm, &request, &exchange))
+    });
+    group.bench_function("wasm_minus_so", |b| {
+        b.iter_custom(|iters| interleaved(iters, &native, &in_wasm, &request, &exchange))
+    });
+    group.finish();
+
+    // Making a carrier account's first instance: a store, the component's instantiation, its
+    // `create` from the config JSON, and the three answers the host keeps (info, auth, batch).
+    let mut setup = c.benchmark_group("wasm_instantiation");
+    setup.bench_function("instantiate_component", |b| {
+        b.iter(|| component.instantiate(&config).expect("instantiates"))
+    });
+    setup.bench_function("instantiate_so", |b| {
+        b.iter(|| native.plugin().instantiate(&config).expect("instantiates"))
+    });
+    setup.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    targets = bench
+}
+criterion_main!(benches);
