@@ -271,7 +271,7 @@ impl Redis {
     }
 
     /// The fleet's shared random key `name` (16 bytes): the first replica to ask stores one
-    /// (`SET NX`), every replica reads the same. Asked once at start, so it waits up to
+    /// (`SET NX`), every replica reads the same. Asked once at start, so it waits
     /// up to a second for the connection; `None` when Redis does not answer.
     pub async fn fleet_key(&self, name: &str) -> Option<[u8; 16]> {
         let key = self.key(format!("{name}1").as_bytes());
