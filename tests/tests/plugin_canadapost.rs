@@ -9,48 +9,20 @@ mod conformance_support;
 
 use std::sync::Arc;
 
-use plugin_support::canadapost_plugin;
+use plugin_support::{
+    canadapost_config as config, canadapost_plugin, canadapost_protocol,
+    canadapost_request as request,
+};
 use serde_json::json;
 use shipmux_canadapost::{CanadaPost, sandbox};
 use shipmux_core::testkit::{ConformanceFixture, run_conformance, run_protocol_conformance};
-use shipmux_core::{
-    Address, Carrier, ChargeKind, Dimensions, ErrorKind, LengthUnit, Parcel, RateRequest, Status,
-    TrackingNumber, Weight,
-};
+use shipmux_core::{Address, Carrier, ChargeKind, ErrorKind, Status, TrackingNumber};
 use shipmux_host::plugin::{Plugin, PluginProtocol};
 use shipmux_host::{HttpCarrier, HttpDriver};
 use shipmux_sandbox::{Fault, SandboxOptions};
 
-fn request(to: Address) -> RateRequest {
-    RateRequest::new(
-        Address::new("CA", "K1G 3H7"),
-        to,
-        vec![
-            Parcel::new(Weight::kg("2.25".parse().unwrap())).with_dimensions(Dimensions::new(
-                30.into(),
-                20.into(),
-                "10.5".parse().unwrap(),
-                LengthUnit::Cm,
-            )),
-        ],
-    )
-    .unwrap()
-}
-
-fn config(base_url: &str) -> serde_json::Value {
-    json!({
-        "username": "sandbox-user",
-        "password": "sandbox-password",
-        "customer_number": "2004381",
-        "base_url": base_url,
-    })
-}
-
 fn plugin_protocol(base_url: &str) -> PluginProtocol {
-    Plugin::load(canadapost_plugin())
-        .expect("the Canada Post plugin loads")
-        .instantiate(&config(base_url))
-        .expect("the Canada Post plugin accepts its config")
+    canadapost_protocol(&canadapost_plugin(), base_url)
 }
 
 #[tokio::test]

@@ -10,49 +10,17 @@ mod plugin_support;
 #[path = "../../carriers/canadapost/tests/conformance_support/mod.rs"]
 mod conformance_support;
 
-use plugin_support::{canadapost_plugin, canadapost_wasm};
+use plugin_support::{
+    canadapost_config as config, canadapost_plugin, canadapost_protocol as load,
+    canadapost_request as request, canadapost_wasm,
+};
 use serde_json::json;
 use shipmux_canadapost::sandbox;
 use shipmux_core::testkit::{ConformanceFixture, run_conformance, run_protocol_conformance};
-use shipmux_core::{
-    Address, Carrier, Dimensions, ErrorKind, LengthUnit, Parcel, RateRequest, TrackingNumber,
-    Weight,
-};
-use shipmux_host::plugin::{Plugin, PluginKind, PluginProtocol};
+use shipmux_core::{Address, Carrier, ErrorKind, TrackingNumber};
+use shipmux_host::plugin::{Plugin, PluginKind};
 use shipmux_host::{HttpCarrier, HttpDriver};
 use shipmux_sandbox::SandboxOptions;
-
-fn request(to: Address) -> RateRequest {
-    RateRequest::new(
-        Address::new("CA", "K1G 3H7"),
-        to,
-        vec![
-            Parcel::new(Weight::kg("2.25".parse().unwrap())).with_dimensions(Dimensions::new(
-                30.into(),
-                20.into(),
-                "10.5".parse().unwrap(),
-                LengthUnit::Cm,
-            )),
-        ],
-    )
-    .unwrap()
-}
-
-fn config(base_url: &str) -> serde_json::Value {
-    json!({
-        "username": "sandbox-user",
-        "password": "sandbox-password",
-        "customer_number": "2004381",
-        "base_url": base_url,
-    })
-}
-
-fn load(path: &std::path::Path, base_url: &str) -> PluginProtocol {
-    Plugin::load(path)
-        .unwrap_or_else(|e| panic!("{} loads: {e}", path.display()))
-        .instantiate(&config(base_url))
-        .expect("the plugin accepts its config")
-}
 
 #[test]
 fn the_component_loads_as_a_wasm_plugin_with_its_manifest() {

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use shipmux_host::plugin::{BuildOutput, CargoBuild};
+use serde_json::json;
+use shipmux_core::{Address, Dimensions, LengthUnit, Parcel, RateRequest, Weight};
+use shipmux_host::plugin::{BuildOutput, CargoBuild, Plugin, PluginProtocol};
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
@@ -200,4 +202,41 @@ pub fn faulty_wasm(name: &str) -> Option<PathBuf> {
         })
         .example(name),
     )
+}
+
+/// The parcel the Canada Post plugin tests quote: 2.25 kg, 30 × 20 × 10.5 cm, from Ottawa to
+/// `to`.
+pub fn canadapost_request(to: Address) -> RateRequest {
+    RateRequest::new(
+        Address::new("CA", "K1G 3H7"),
+        to,
+        vec![
+            Parcel::new(Weight::kg("2.25".parse().unwrap())).with_dimensions(Dimensions::new(
+                30.into(),
+                20.into(),
+                "10.5".parse().unwrap(),
+                LengthUnit::Cm,
+            )),
+        ],
+    )
+    .unwrap()
+}
+
+/// A Canada Post account on the simulator at `base_url`, with credentials it accepts.
+pub fn canadapost_config(base_url: &str) -> serde_json::Value {
+    json!({
+        "username": "sandbox-user",
+        "password": "sandbox-password",
+        "customer_number": "2004381",
+        "base_url": base_url,
+    })
+}
+
+/// The Canada Post plugin at `path` (the `.so` or the `.wasm`) with an account on the
+/// simulator at `base_url`.
+pub fn canadapost_protocol(path: &Path, base_url: &str) -> PluginProtocol {
+    Plugin::load(path)
+        .unwrap_or_else(|e| panic!("{} loads: {e}", path.display()))
+        .instantiate(&canadapost_config(base_url))
+        .expect("the Canada Post plugin accepts its config")
 }
