@@ -9,69 +9,15 @@
 // criterion_group! writes public functions without docs.
 #![allow(missing_docs)]
 
-use std::hint::black_box;
+#[path = "support/canadapost_quote.rs"]
+mod canadapost_quote;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use canadapost_quote::{Captured, capture, interleaved, quote};
 use criterion::{Criterion, criterion_group, criterion_main};
-use shipmux_canadapost::CanadaPost;
-use shipmux_core::{
-    Address, CarrierProtocol, Dimensions, Exchange, LengthUnit, Parcel, RateRequest, Step, Weight,
-};
-use shipmux_host::HttpDriver;
 use shipmux_host::plugin::{CargoBuild, Plugin, WasmLimits};
-
-fn request() -> RateRequest {
-    RateRequest::new(
-        Address::new("CA", "K1G 3H7"),
-        Address::new("CA", "H4T 1Z6"),
-        vec![
-            Parcel::new(Weight::kg("2.25".parse().expect("decimal"))).with_dimensions(
-                Dimensions::new(30.into(), 20.into(), 10.into(), LengthUnit::Cm),
-            ),
-        ],
-    )
-    .expect("valid request")
-}
-
-/// One quote: build the request, read the answer.
-fn quote(protocol: &dyn CarrierProtocol, request: &RateRequest, exchange: &Exchange) -> usize {
-    let calls = protocol.build_rate(request).expect("builds");
-    assert_eq!(calls.len(), 1);
-    match protocol.parse_rate(request, exchange).expect("parses") {
-        Step::Done(rates) => rates.len(),
-        Step::Next(_) => unreachable!("one round"),
-    }
-}
-
-/// `iters` quotes on each of `a` and `b`, interleaved in batches of 8 so that a change in
-/// the machine's load hits both alike; returns (time of `b` − time of `a`), at least 1 ns.
-fn interleaved(
-    iters: u64,
-    a: &dyn CarrierProtocol,
-    b: &dyn CarrierProtocol,
-    request: &RateRequest,
-    exchange: &Exchange,
-) -> Duration {
-    const BATCH: u64 = 8;
-    let (mut a_time, mut b_time) = (Duration::ZERO, Duration::ZERO);
-    let mut left = iters;
-    while left > 0 {
-        let n = left.min(BATCH);
-        let start = Instant::now();
-        for _ in 0..n {
-            black_box(quote(a, request, exchange));
-        }
-        a_time += start.elapsed();
-        let start = Instant::now();
-        for _ in 0..n {
-            black_box(quote(b, request, exchange));
-        }
-        b_time += start.elapsed();
-        left -= n;
-    }
-    b_time.saturating_sub(a_time).max(Duration::from_nanos(1))
-}
 
 fn bench(c: &mut Criterion) {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -87,21 +33,15 @@ fn bench(c: &mut Criterion) {
         .run()
         .expect("the Canada Post component builds (rustup target add wasm32-wasip2)");
     let wasm_path = wasm.library("shipmux_canadapost");
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let sandbox = runtime
-        .block_on(shipmux_canadapost::sandbox::start(Default::default()))
-        .expect("sandbox starts");
-    let linked = CanadaPost::builder()
-        .username("bench")
-        .password("bench-password")
-        .customer_number("2004381")
-        .base_url(sandbox.base_url())
-        .build()
-        .expect("config");
-    let config = serde_json::json!({
-        "username": "bench", "password": "bench-password",
-        "customer_number": "2004381", "base_url": sandbox.base_url(),
-    });
+    let Captured {
+        runtime: _runtime,
+        sandbox: _sandbox,
+        linked,
+        config,
+        request,
+        exchange,
+        rates,
+    } = capture();
     let native = Plugin::load(so.library("shipmux_canadapost"))
         .expect("loads")
         .instantiate(&config)
@@ -118,20 +58,6 @@ fn bench(c: &mut Criterion) {
     );
     let in_wasm = component.instantiate(&config).expect("instantiates");
 
-    // A real answer from the sandbox, captured once.
-    let request = request();
-    let calls = linked.build_rate(&request).expect("builds");
-    let driver = HttpDriver::new().expect("driver");
-    let response = runtime
-        .block_on(driver.send(&calls[0], Duration::from_secs(5)))
-        .expect("sandbox answers");
-    let exchange = Exchange {
-        round: 0,
-        requests: calls,
-        responses: vec![response],
-    };
-    let rates = quote(&linked, &request, &exchange);
-    assert!(rates >= 3, "a realistic answer has several quotes");
     assert_eq!(quote(&native, &request, &exchange), rates);
     assert_eq!(quote(&in_wasm, &request, &exchange), rates);
     println!(
