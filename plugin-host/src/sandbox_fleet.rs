@@ -38,9 +38,7 @@ pub struct RunningSandbox {
 impl RunningSandbox {
     /// Rate calls the simulator has answered (faults included).
     pub fn rate_calls(&self) -> u64 {
-        self.sandbox
-            .stats()
-            .requests_matching(self.builtin.sandbox.rate_endpoint)
+        self.builtin.sandbox.rate_calls(&self.sandbox.stats())
     }
 
     /// Token calls the simulator has answered.

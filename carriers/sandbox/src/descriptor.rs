@@ -32,6 +32,13 @@ pub struct SandboxDescriptor {
     pub rate_endpoint: &'static str,
 }
 
+impl SandboxDescriptor {
+    /// The rate calls among a simulator's counters: the requests to its rate endpoints.
+    pub fn rate_calls(&self, stats: &crate::Stats) -> u64 {
+        stats.requests_matching(self.rate_endpoint)
+    }
+}
+
 impl std::fmt::Debug for SandboxDescriptor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SandboxDescriptor")

@@ -104,9 +104,7 @@ pub fn without_retries() -> HttpCarrierOptions {
 
 /// Requests to `sandbox` whose route contains `builtin`'s rate endpoint fragment.
 fn rate_calls(builtin: &Builtin, sandbox: &Sandbox) -> u64 {
-    sandbox
-        .stats()
-        .requests_matching(builtin.sandbox.rate_endpoint)
+    builtin.sandbox.rate_calls(&sandbox.stats())
 }
 
 /// The path prefix of the route `builtin`'s rate calls went to, for `Sandbox::inject_at`:

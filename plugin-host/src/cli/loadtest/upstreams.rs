@@ -112,10 +112,9 @@ impl Upstreams {
             let builtin = shipmux_host::builtin(c.as_str())
                 .ok_or_else(|| CliError::usage(format!("`{c}` is not a built-in carrier")))?;
             let stats = self.stats_of(c).await?;
-            calls.rate.insert(
-                c.to_string(),
-                stats.requests_matching(builtin.sandbox.rate_endpoint),
-            );
+            calls
+                .rate
+                .insert(c.to_string(), builtin.sandbox.rate_calls(&stats));
             calls.token.insert(c.to_string(), stats.tokens_issued);
         }
         Ok(calls)
