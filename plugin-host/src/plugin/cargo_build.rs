@@ -174,8 +174,16 @@ impl CargoBuild {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
+            // Offline, cargo has only what earlier builds downloaded: those for the host
+            // target, not a Wasm guest's own dependencies.
+            let hint = if stderr.contains("--offline was specified") {
+                "\n(cargo builds plugins offline: run `cargo fetch` once, which downloads the \
+                 dependencies of every target)"
+            } else {
+                ""
+            };
             return Err(Error::config(format!(
-                "cargo build -p {} failed ({}):\n{}",
+                "cargo build -p {} failed ({}):\n{}{hint}",
                 self.package,
                 output.status,
                 tail.join("\n")
