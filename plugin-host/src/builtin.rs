@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use shipmux_core::{Carrier, CarrierDescriptor, CarrierProtocol, Error, Result};
 
-use crate::config::{CallSettings, Config, resolve_env};
+use crate::config::{CallSettings, Config, PluginSection, resolve_env};
 use crate::host::Host;
 use crate::http::{HttpCarrier, HttpCarrierOptions, HttpDriver};
 use crate::layers::{Layer, ShipFromLayer};
@@ -81,6 +81,15 @@ pub fn builtin(id: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.id() == id)
 }
 
+/// The built-in carrier that `plugin` is a build of (its descriptor names the plugin's
+/// library), e.g. Canada Post for `shipmux_canadapost.wasm`.
+pub fn builtin_of_plugin(plugin: &Plugin) -> Option<&'static Builtin> {
+    let stem = plugin.library_stem();
+    BUILTINS
+        .iter()
+        .find(|b| b.carrier.plugin_library == Some(stem.as_str()))
+}
+
 /// The built-in carriers' descriptors.
 pub fn descriptors() -> impl Iterator<Item = &'static CarrierDescriptor> + Clone {
     BUILTINS.iter().map(|b| b.carrier)
@@ -151,12 +160,70 @@ pub fn builtin_carrier(
         )));
     };
     let protocol = builtin.carrier.protocol_from_config(section, &json)?;
+    account(protocol, section, driver, call, kind)
+}
+
+/// `protocol` as one carrier account on `driver`, called as `call` says.
+fn account(
+    protocol: Arc<dyn CarrierProtocol>,
+    section: &str,
+    driver: &HttpDriver,
+    call: &CallSettings,
+    kind: &str,
+) -> Result<Arc<dyn Carrier>> {
     let carrier = HttpCarrier::from_arc_with_options(protocol, driver.clone(), options(call, kind));
     shipping_from(Arc::new(carrier), section, call)
 }
 
+/// The protocol of `plugin` standing in for the account of `section`, made from the
+/// section's (env-resolved) config; its carrier must be `kind` when one is expected.
+fn stand_in_protocol(
+    plugin: &Plugin,
+    section: &str,
+    json: &serde_json::Value,
+    kind: Option<&str>,
+) -> Result<Arc<dyn CarrierProtocol>> {
+    let protocol = plugin.instantiate(json).map_err(|e| {
+        Error::config(format!(
+            "{section} on {}: {}",
+            plugin.path().display(),
+            e.message
+        ))
+    })?;
+    let id = protocol.info().id;
+    if let Some(kind) = kind.filter(|k| *k != id.as_str()) {
+        return Err(Error::config(format!(
+            "{section}: the plugin {} calls itself carrier `{id}`, not `{kind}`",
+            plugin.path().display()
+        )));
+    }
+    Ok(Arc::new(protocol))
+}
+
+/// Loads a `[[plugins]]` file: a `.wasm` with the section's sandbox limits.
+fn load_plugin(path: &std::path::Path, section: &PluginSection) -> Result<Plugin> {
+    #[cfg(feature = "wasm")]
+    if path.extension().is_some_and(|e| e == "wasm") {
+        return Plugin::load_wasm(path, section.wasm_limits());
+    }
+    let _ = section;
+    Plugin::load(path)
+}
+
+/// The library stem of a plugin file: `shipmux_canadapost` for `libshipmux_canadapost.so`,
+/// `shipmux_canadapost.dll` or `shipmux_canadapost.wasm`.
+fn file_library_stem(path: &std::path::Path) -> Option<&str> {
+    let stem = path.file_stem()?.to_str()?;
+    let is_wasm = path.extension().is_some_and(|e| e == "wasm");
+    Some(match stem.strip_prefix("lib") {
+        Some(rest) if !is_wasm && !cfg!(windows) => rest,
+        _ => stem,
+    })
+}
+
 /// Every enabled carrier and plugin of `config`, reading credentials with `lookup`
-/// (`std::env::var` in production).
+/// (`std::env::var` in production). An account with a stand-in ([`Config::stand_ins`]) runs
+/// on it.
 pub fn registry_from_config(
     config: &Config,
     driver: &HttpDriver,
@@ -164,6 +231,16 @@ pub fn registry_from_config(
 ) -> Result<Registry> {
     install_builtins();
     let mut registry = Registry::new();
+    let mut stood_in = vec![false; config.stand_ins.len()];
+    let mut used = |plugin: &Plugin| {
+        if let Some(i) = config
+            .stand_ins
+            .iter()
+            .position(|p| p.path() == plugin.path())
+        {
+            stood_in[i] = true;
+        }
+    };
     for (id, section) in &config.carriers {
         if !section.enabled {
             continue;
@@ -171,34 +248,66 @@ pub fn registry_from_config(
         let name = format!("carriers.{id}");
         let kind = section.kind.as_deref().unwrap_or(id);
         let json = resolve_env(&name, &section.settings, lookup)?;
-        let carrier = builtin_carrier(kind, &name, json, driver, &(&section.call).into())?;
+        let call = (&section.call).into();
+        let carrier = match config.stand_in_for_builtin(kind) {
+            Some(plugin) => {
+                used(plugin);
+                let protocol = stand_in_protocol(plugin, &name, &json, Some(kind))?;
+                account(protocol, &name, driver, &call, kind)?
+            }
+            None => builtin_carrier(kind, &name, json, driver, &call)?,
+        };
         registry.register(carrier)?;
     }
     for (i, plugin) in config.plugins.iter().enumerate() {
         let name = format!("plugins[{i}]");
         let json = resolve_env(&format!("{name}.config"), &plugin.config, lookup)?;
         let path = config.resolve_path(&plugin.path);
-        #[cfg(feature = "wasm")]
-        let loaded = if path.extension().is_some_and(|e| e == "wasm") {
-            Plugin::load_wasm(&path, plugin.wasm_limits())?
-        } else {
-            Plugin::load(&path)?
+        // A stand-in of the same library replaces the file, found by the file's name or,
+        // failing that, by what the file says it is.
+        let by_name = file_library_stem(&path).and_then(|s| config.stand_in_for_library(s));
+        let loaded = match by_name {
+            Some(stand_in) => stand_in.clone(),
+            None => load_plugin(&path, plugin)?,
         };
-        #[cfg(not(feature = "wasm"))]
-        let loaded = Plugin::load(&path)?;
-        let protocol: Arc<dyn CarrierProtocol> = Arc::new(loaded.instantiate(&json)?);
-        let call = CallSettings {
-            rate_limit: plugin.rate_limit,
-            timeout_ms: plugin.timeout_ms,
-            ship_from: plugin.ship_from.clone(),
-            ..CallSettings::default()
+        let protocol = match config.stand_in_for_library(&loaded.library_stem()) {
+            Some(stand_in) => {
+                used(stand_in);
+                let loaded = load_plugin(stand_in.path(), plugin)?;
+                stand_in_protocol(&loaded, &name, &json, None)?
+            }
+            None => Arc::new(loaded.instantiate(&json)?),
         };
-        let kind = protocol.info().id.as_str().to_string();
-        let carrier =
-            HttpCarrier::from_arc_with_options(protocol, driver.clone(), options(&call, &kind));
-        registry.register(shipping_from(Arc::new(carrier), &name, &call)?)?;
+        registry.register(plugin_account(protocol, &name, driver, plugin)?)?;
+    }
+    if let Some(i) = stood_in.iter().position(|used| !used) {
+        let plugin = &config.stand_ins[i];
+        return Err(Error::config(format!(
+            "the plugin {} ({}) stands in for no account of the config: it needs an enabled \
+             [carriers.<id>] of the carrier it is a build of, or a [[plugins]] section of the \
+             same library, to take its settings and credentials from",
+            plugin.path().display(),
+            plugin.manifest().name
+        )));
     }
     Ok(registry)
+}
+
+/// The account of a `[[plugins]]` section running `protocol`.
+fn plugin_account(
+    protocol: Arc<dyn CarrierProtocol>,
+    name: &str,
+    driver: &HttpDriver,
+    section: &PluginSection,
+) -> Result<Arc<dyn Carrier>> {
+    let call = CallSettings {
+        rate_limit: section.rate_limit,
+        timeout_ms: section.timeout_ms,
+        ship_from: section.ship_from.clone(),
+        ..CallSettings::default()
+    };
+    let kind = protocol.info().id.as_str().to_string();
+    account(protocol, name, driver, &call, &kind)
 }
 
 /// A whole host from `config`: carriers, plugins, rules, cache, deadlines.

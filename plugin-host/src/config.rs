@@ -96,6 +96,14 @@ pub struct Config {
     /// The folder relative paths are read from (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// Plugins standing in for the configured account of their carrier (the CLI's
+    /// `--plugin FILE`): the account keeps its section's settings and credentials and runs on
+    /// the plugin instead — a `[carriers.<id>]` of the built-in carrier the plugin is a build
+    /// of, or a `[[plugins]]` section of the same plugin library (in another kind of file,
+    /// say). A stand-in that matches no enabled account is a `config` error when the
+    /// registry is built.
+    #[serde(skip)]
+    pub stand_ins: Vec<crate::plugin::Plugin>,
 }
 
 /// `[redis]`: the state several replicas share (the quote cache's second level).
@@ -466,6 +474,19 @@ impl Config {
             e.message = format!("config file {}: {}", path.display(), e.message);
             e
         })
+    }
+
+    /// The stand-in (see [`Config::stand_ins`]) for an account of the built-in carrier `kind`.
+    pub fn stand_in_for_builtin(&self, kind: &str) -> Option<&crate::plugin::Plugin> {
+        self.stand_ins
+            .iter()
+            .find(|p| crate::builtin::builtin_of_plugin(p).is_some_and(|b| b.id() == kind))
+    }
+
+    /// The stand-in (see [`Config::stand_ins`]) built from the library `stem`
+    /// (`shipmux_canadapost`).
+    pub fn stand_in_for_library(&self, stem: &str) -> Option<&crate::plugin::Plugin> {
+        self.stand_ins.iter().find(|p| p.library_stem() == stem)
     }
 
     /// Parses config text; relative paths resolve against `base_dir`.

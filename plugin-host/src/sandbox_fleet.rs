@@ -21,7 +21,7 @@ use std::sync::Arc;
 use shipmux_core::{Carrier, CarrierId, CarrierProtocol, Error, ErrorKind, Result};
 use shipmux_sandbox::{Sandbox, SandboxOptions};
 
-use crate::builtin::{Builtin, builtin, builtin_ids, builtins};
+use crate::builtin::{Builtin, builtin, builtin_ids, builtin_of_plugin, builtins};
 use crate::http::{HttpCarrier, HttpCarrierOptions, HttpDriver};
 use crate::plugin::{Plugin, dylib_file_name, find_library};
 
@@ -57,6 +57,8 @@ pub struct FleetCarrier {
     pub carrier: Arc<dyn Carrier>,
     /// Where its protocol came from: `built-in` or the plugin file.
     pub origin: String,
+    /// The plugin its protocol runs on, when it runs on one.
+    pub plugin: Option<Plugin>,
 }
 
 /// Each simulator's options, by position and carrier.
@@ -72,9 +74,33 @@ pub struct FleetOptions<'a> {
     pub sandbox: SandboxOptionsFn<'a>,
     /// Each carrier's call options.
     pub carrier: CarrierOptionsFn<'a>,
-    /// Load carriers that also ship as a native plugin from their plugin library when it is
-    /// found (falling back to the built-in protocol, with a note, when it is not).
-    pub prefer_plugins: bool,
+    /// Which carriers run on a plugin instead of their built-in protocol.
+    pub plugins: PluginChoice,
+}
+
+/// Which of a fleet's carriers run on a plugin instead of their built-in protocol.
+#[derive(Clone, Debug, Default)]
+pub struct PluginChoice {
+    /// Plugins standing in for the built-in protocol of their carrier (the CLI's `--plugin`),
+    /// `.so` or `.wasm`. Each must be a carrier the fleet starts a simulator for.
+    pub given: Vec<Plugin>,
+    /// For the other carriers: load one that also ships as a native plugin from its library
+    /// when it is found (falling back to the built-in protocol, with a note, when it is not).
+    pub find_libraries: bool,
+}
+
+impl PluginChoice {
+    /// Only the built-in protocols.
+    pub fn built_in() -> Self {
+        PluginChoice::default()
+    }
+
+    /// The given plugin that is a build of the built-in carrier `id`.
+    pub fn given_for(&self, id: &str) -> Option<&Plugin> {
+        self.given
+            .iter()
+            .find(|p| builtin_of_plugin(p).is_some_and(|b| b.id() == id))
+    }
 }
 
 impl Default for FleetOptions<'_> {
@@ -84,7 +110,7 @@ impl Default for FleetOptions<'_> {
             // Different seeds so the carriers' jitter and faults are not in lockstep.
             sandbox: Box::new(|i, _| SandboxOptions::default().with_seed(0x5EED + i as u64)),
             carrier: Box::new(|_| HttpCarrierOptions::default()),
-            prefer_plugins: false,
+            plugins: PluginChoice::built_in(),
         }
     }
 }
@@ -101,20 +127,44 @@ pub struct SandboxFleet {
 
 impl SandboxFleet {
     /// Starts a simulator for each carrier of `options` and builds its carrier on `driver`.
+    /// A given plugin whose carrier is not among them is a `config` error.
     pub async fn start(options: FleetOptions<'_>, driver: &HttpDriver) -> Result<SandboxFleet> {
+        let wanted: Vec<CarrierId> = resolve(&options.carriers)?
+            .iter()
+            .map(|b| b.carrier.carrier_id())
+            .collect();
+        for given in &options.plugins.given {
+            let Some(of) = builtin_of_plugin(given) else {
+                return Err(Error::config(format!(
+                    "the plugin {} ({}) is no built-in carrier's, so it has no simulator to \
+                     quote: give it an account with a config's [[plugins]] section",
+                    given.path().display(),
+                    given.manifest().name
+                )));
+            };
+            if !wanted.iter().any(|id| id.as_str() == of.id()) {
+                return Err(Error::config(format!(
+                    "the plugin {} is {}, which is not among the carriers chosen ({})",
+                    given.path().display(),
+                    of.carrier.name,
+                    wanted
+                        .iter()
+                        .map(CarrierId::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
         let sandboxes = start_sandboxes(&options.carriers, &*options.sandbox).await?;
         let mut carriers = Vec::with_capacity(sandboxes.len());
         let mut notes = Vec::new();
         for running in &sandboxes {
             let base_url = running.sandbox.base_url();
-            let (protocol, origin) = sandbox_protocol(
-                running.builtin,
-                &base_url,
-                options.prefer_plugins,
-                &mut notes,
-            )?;
+            let chosen =
+                sandbox_protocol(running.builtin, &base_url, &options.plugins, &mut notes)?;
+            let origin = chosen.origin();
             let carrier = HttpCarrier::from_arc_with_options(
-                protocol,
+                chosen.protocol,
                 driver.clone(),
                 (options.carrier)(&running.carrier),
             );
@@ -123,6 +173,7 @@ impl SandboxFleet {
                 base_url,
                 carrier: Arc::new(carrier),
                 origin,
+                plugin: chosen.plugin,
             });
         }
         Ok(SandboxFleet {
@@ -195,24 +246,58 @@ pub async fn start_sandboxes(
     Ok(running)
 }
 
+/// A carrier's protocol aimed at its simulator, and the plugin it runs on, if any.
+pub struct SandboxProtocol {
+    /// The protocol.
+    pub protocol: Arc<dyn CarrierProtocol>,
+    /// The plugin it runs on; `None` for the built-in protocol.
+    pub plugin: Option<Plugin>,
+}
+
+impl SandboxProtocol {
+    /// Where the protocol came from: `built-in` or the plugin file.
+    pub fn origin(&self) -> String {
+        match &self.plugin {
+            Some(p) => p.path().display().to_string(),
+            None => "built-in".to_string(),
+        }
+    }
+}
+
 /// The protocol of `builtin` aimed at its simulator at `base_url` with credentials the
-/// simulator accepts, and where it came from (`built-in` or the plugin file). With
-/// `prefer_plugin`, a carrier that also ships as a plugin is loaded from its library when it
-/// is found; otherwise a note says so and the built-in protocol is used.
+/// simulator accepts: a plugin given for the carrier in `plugins`, else — when `plugins` says
+/// to look — the carrier's plugin library when it ships as one and is found (a note says so
+/// when it is not), else the built-in protocol.
 pub fn sandbox_protocol(
     builtin: &Builtin,
     base_url: &str,
-    prefer_plugin: bool,
+    plugins: &PluginChoice,
     notes: &mut Vec<String>,
-) -> Result<(Arc<dyn CarrierProtocol>, String)> {
+) -> Result<SandboxProtocol> {
     let config = (builtin.sandbox.config)(base_url);
-    if prefer_plugin && let Some(stem) = builtin.carrier.plugin_library {
+    let on_plugin = |plugin: Plugin| -> Result<SandboxProtocol> {
+        let protocol = plugin.instantiate(&config)?;
+        let id = protocol.info().id;
+        if id.as_str() != builtin.id() {
+            return Err(Error::config(format!(
+                "the plugin {} calls itself carrier `{id}`, not `{}`",
+                plugin.path().display(),
+                builtin.id()
+            )));
+        }
+        Ok(SandboxProtocol {
+            protocol: Arc::new(protocol),
+            plugin: Some(plugin),
+        })
+    };
+    if let Some(given) = plugins.given_for(builtin.id()) {
+        return on_plugin(given.clone());
+    }
+    if plugins.find_libraries
+        && let Some(stem) = builtin.carrier.plugin_library
+    {
         match find_library(stem) {
-            Some(path) => {
-                let plugin = Plugin::load(&path)?;
-                let protocol = plugin.instantiate(&config)?;
-                return Ok((Arc::new(protocol), path.display().to_string()));
-            }
+            Some(path) => return on_plugin(Plugin::load(&path)?),
             None => notes.push(format!(
                 "note: the {} plugin ({}) was not found next to the binary or in target/; \
                  using the built-in {} (build the plugin with `cargo build --release -p {}`)",
@@ -226,5 +311,8 @@ pub fn sandbox_protocol(
     let protocol = builtin
         .carrier
         .protocol_from_config(&format!("sandbox {}", builtin.id()), &config)?;
-    Ok((protocol, "built-in".to_string()))
+    Ok(SandboxProtocol {
+        protocol,
+        plugin: None,
+    })
 }

@@ -15,7 +15,7 @@ use shipmux_host::cache::{CacheOptions, QuoteCache};
 use shipmux_host::http::{DriverOptions, HttpCarrier, HttpCarrierOptions};
 use shipmux_host::redis::{Redis, RedisCache, RedisLimit, RedisOptions, RedisTokens};
 use shipmux_host::resilience::{RateLimit, SharedLimits};
-use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet, sandbox_protocol};
+use shipmux_host::sandbox_fleet::{FleetOptions, PluginChoice, SandboxFleet, sandbox_protocol};
 use shipmux_host::{Host, HttpDriver, Registry, builtin};
 
 use redis_support::RedisServer;
@@ -227,10 +227,17 @@ fn ups_replica(
         .find(|c| c.id.as_str() == "ups")
         .unwrap();
     let mut notes = Vec::new();
-    let (protocol, _) =
-        sandbox_protocol(builtin("ups").unwrap(), &ups.base_url, false, &mut notes).unwrap();
+    let chosen = sandbox_protocol(
+        builtin("ups").unwrap(),
+        &ups.base_url,
+        &PluginChoice::built_in(),
+        &mut notes,
+    )
+    .unwrap();
     Arc::new(HttpCarrier::from_arc_with_options(
-        protocol, driver, options,
+        chosen.protocol,
+        driver,
+        options,
     ))
 }
 

@@ -7,11 +7,12 @@ use clap::Args;
 use serde::Serialize;
 use shipmux_core::{Capabilities, CarrierId, CarrierInfo};
 
-use shipmux_host::sandbox_fleet::sandbox_protocol;
+use shipmux_host::sandbox_fleet::{PluginChoice, sandbox_protocol};
 use shipmux_host::{Config, HttpDriver, registry_from_config};
 
 use super::error::CliError;
 use super::output::{print_json, print_text, table};
+use super::setup::{PluginArgs, load_plugins};
 
 /// Flags of `shipmux carriers`.
 #[derive(Debug, Args)]
@@ -19,6 +20,8 @@ pub struct CarriersArgs {
     /// Host configuration (TOML); default: the built-ins and the Canada Post plugin.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginArgs,
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,
@@ -51,7 +54,10 @@ impl Listed {
 pub async fn run(args: CarriersArgs) -> Result<ExitCode, CliError> {
     let mut listed = Vec::new();
     if let Some(path) = &args.config {
-        let config = Config::load(path)?;
+        let config = Config {
+            stand_ins: load_plugins(&args.plugin.plugins)?,
+            ..Config::load(path)?
+        };
         let driver = HttpDriver::new()?;
         let env = |name: &str| std::env::var(name).ok();
         let registry = registry_from_config(&config, &driver, &env)?;
@@ -61,19 +67,37 @@ pub async fn run(args: CarriersArgs) -> Result<ExitCode, CliError> {
             .map(|(id, c)| c.kind.as_deref().unwrap_or(id.as_str()))
             .collect();
         for info in registry.list() {
-            let origin = if builtin.contains(&info.id.as_str()) {
-                "built-in"
+            let origin = if let Some(p) = config.stand_in_for_builtin(info.id.as_str()) {
+                p.path().display().to_string()
+            } else if builtin.contains(&info.id.as_str()) {
+                "built-in".to_string()
             } else {
-                "plugin"
+                "plugin".to_string()
             };
-            listed.push(Listed::new(info, origin.to_string()));
+            listed.push(Listed::new(info, origin));
         }
         return print_listing(&listed, args.json);
     }
     let mut notes = Vec::new();
+    let plugins = PluginChoice {
+        given: load_plugins(&args.plugin.plugins)?,
+        find_libraries: true,
+    };
+    if let Some(stray) = plugins
+        .given
+        .iter()
+        .find(|p| shipmux_host::builtin::builtin_of_plugin(p).is_none())
+    {
+        return Err(CliError::usage(format!(
+            "--plugin {}: {} is no built-in carrier's plugin; list it with a config's \
+             [[plugins]] section",
+            stray.path().display(),
+            stray.manifest().name
+        )));
+    }
     for builtin in shipmux_host::builtins() {
-        let (protocol, origin) = sandbox_protocol(builtin, "http://127.0.0.1:1", true, &mut notes)?;
-        listed.push(Listed::new(protocol.info(), origin));
+        let chosen = sandbox_protocol(builtin, "http://127.0.0.1:1", &plugins, &mut notes)?;
+        listed.push(Listed::new(chosen.protocol.info(), chosen.origin()));
     }
     for note in notes {
         eprintln!("{note}");

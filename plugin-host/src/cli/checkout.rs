@@ -11,7 +11,7 @@ use shipmux_core::rules::{BigCommerceImport, ZoneMatcher};
 use super::args::weight_unit;
 use super::error::CliError;
 use super::output::{print_json, print_text, read_text, table};
-use super::setup::{Wanted, setup};
+use super::setup::{PluginArgs, Wanted, setup};
 
 /// Flags of `shipmux checkout`.
 #[derive(Debug, Args)]
@@ -24,6 +24,8 @@ pub struct CheckoutArgs {
     /// Host configuration (TOML); default: embedded sandboxes.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginArgs,
     /// BigCommerce V2 zones, each with its "methods".
     #[arg(long, value_name = "FILE")]
     pub zones: Option<PathBuf>,
@@ -52,6 +54,7 @@ pub async fn run(args: CheckoutArgs) -> Result<ExitCode, CliError> {
     };
     let ready = setup(Wanted {
         config: args.config.as_deref(),
+        plugins: &args.plugin.plugins,
         rules,
         ..Wanted::default()
     })

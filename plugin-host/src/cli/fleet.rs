@@ -2,7 +2,9 @@
 //! at its simulator in this process, carriers that also ship as a plugin loaded from it.
 
 use shipmux_core::{CarrierId, Secret};
-use shipmux_host::sandbox_fleet::{FleetOptions, SandboxFleet};
+use shipmux_host::builtin::builtin_of_plugin;
+use shipmux_host::plugin::Plugin;
+use shipmux_host::sandbox_fleet::{FleetOptions, PluginChoice, SandboxFleet};
 use shipmux_host::{HttpCarrierOptions, HttpDriver};
 use shipmux_sandbox::{SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SandboxOptions};
 
@@ -11,19 +13,30 @@ use super::error::CliError;
 use super::sandboxes::sandbox_options;
 
 /// Starts a simulator for each of `wanted` (every built-in when empty) and builds its carrier
-/// on `driver` with `options(carrier)`. A carrier that also ships as a plugin (Canada Post)
-/// is loaded from its plugin library when it is found, else built in, with a note. Like a real
-/// carrier, each simulator accepts only its own test credentials (a store connecting other
-/// credentials through `serve` is refused).
+/// on `driver` with `options(carrier)`. A carrier that one of `plugins` (`--plugin`) is a build
+/// of runs on it (and is started even when `wanted` leaves it out); another that also ships as
+/// a plugin (Canada Post) is loaded from its plugin library when it is found, else built in,
+/// with a note. Like a real carrier, each simulator accepts only its own test credentials (a
+/// store connecting other credentials through `serve` is refused).
 pub async fn start_sandbox_fleet(
     wanted: &[CarrierId],
+    plugins: Vec<Plugin>,
     sim: &SimulationArgs,
     driver: &HttpDriver,
     options: impl Fn(&CarrierId) -> HttpCarrierOptions,
 ) -> Result<SandboxFleet, CliError> {
     let each = sandbox_options(sim, None);
+    let mut carriers = wanted.to_vec();
+    if !carriers.is_empty() {
+        for of in plugins.iter().filter_map(builtin_of_plugin) {
+            let id = of.carrier.carrier_id();
+            if !carriers.contains(&id) {
+                carriers.push(id);
+            }
+        }
+    }
     let options = FleetOptions {
-        carriers: wanted.to_vec(),
+        carriers,
         sandbox: Box::new(move |i, carrier| SandboxOptions {
             credentials: Some((
                 SANDBOX_CLIENT_ID.to_string(),
@@ -32,7 +45,10 @@ pub async fn start_sandbox_fleet(
             ..each(i, carrier)
         }),
         carrier: Box::new(options),
-        prefer_plugins: true,
+        plugins: PluginChoice {
+            given: plugins,
+            find_libraries: true,
+        },
     };
     SandboxFleet::start(options, driver)
         .await

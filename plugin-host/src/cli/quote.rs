@@ -13,7 +13,7 @@ use shipmux_core::{Address, CarrierId, Error, Parcel, Rate, RateRequest};
 use super::args::{carrier_id, parcel, place};
 use super::error::CliError;
 use super::output::{print_json, print_text, read_json, table};
-use super::setup::{Wanted, setup};
+use super::setup::{PluginArgs, Wanted, setup};
 use shipmux_host::Skipped;
 
 /// Flags of `shipmux quote`.
@@ -28,6 +28,8 @@ pub struct QuoteArgs {
     /// Host configuration (TOML); default: embedded sandboxes.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginArgs,
     /// A RateRequest as JSON (instead of --from/--to/--parcel).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["from", "to", "parcels"],
           required_unless_present_all = ["from", "to", "parcels"])]
@@ -59,6 +61,7 @@ pub async fn run(args: QuoteArgs) -> Result<ExitCode, CliError> {
     let request = request(&args)?;
     let ready = setup(Wanted {
         config: args.config.as_deref(),
+        plugins: &args.plugin.plugins,
         carriers: &args.carriers,
         deadline: Some(Duration::from_millis(args.deadline)),
         ..Wanted::default()

@@ -18,7 +18,7 @@ use shipmux_host::{Config, HttpCarrierOptions};
 use super::checkout::bigcommerce_zones;
 use super::demo::STORE_ZONES;
 use super::error::CliError;
-use super::setup::{Wanted, setup};
+use super::setup::{PluginArgs, Wanted, setup};
 
 /// Flags of `shipmux serve`.
 #[derive(Debug, Args)]
@@ -33,6 +33,8 @@ pub struct ServeArgs {
     /// Host configuration (TOML); default: embedded sandboxes.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub plugin: PluginArgs,
     /// Where to listen (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -73,6 +75,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, CliError> {
     };
     let ready = setup(Wanted {
         config: args.config.as_deref(),
+        plugins: &args.plugin.plugins,
         rules,
         redis: args.redis.as_deref(),
         ..Wanted::default()
@@ -152,6 +155,7 @@ fn sandbox_templates(
                 descriptor: b.carrier,
                 config: (b.sandbox.config)(&c.base_url),
                 call: HttpCarrierOptions::default(),
+                plugin: c.plugin.clone(),
             },
         );
     }

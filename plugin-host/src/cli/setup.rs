@@ -1,7 +1,7 @@
 //! What every quoting command starts from: a [`Host`] built from `--config`, or — with no
 //! config — from embedded sandboxes of every built-in carrier and the Canada Post plugin.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use shipmux_core::rules::ZoneMatcher;
 use shipmux_core::{Carrier, CarrierId};
 use shipmux_host::cache::QuoteCache;
 use shipmux_host::http::{DriverOptions, SharedTokens};
+use shipmux_host::plugin::Plugin;
 use shipmux_host::redis::{Redis, RedisCache, RedisLimit, RedisTokens};
 use shipmux_host::resilience::SharedLimits;
 use shipmux_host::{
@@ -55,12 +56,52 @@ pub struct Wanted<'a> {
     pub rules: Option<ZoneMatcher>,
     /// `--redis`: the quote cache's shared second level, overriding the config's `[redis]`.
     pub redis: Option<&'a str>,
+    /// `--plugin`: plugin files standing in for their carrier (see [`load_plugins`]).
+    pub plugins: &'a [PathBuf],
+}
+
+/// `--plugin FILE` (repeatable): a carrier plugin, `.so` or `.wasm`, standing in for the
+/// carrier it is a build of. With a config, the account of that carrier (a `[carriers.<id>]`
+/// of the built-in it is a build of, or a `[[plugins]]` section of the same library) runs on
+/// it with its settings; without one, the carrier's simulator is quoted through it.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct PluginArgs {
+    /// A carrier plugin (`.so` or `.wasm`) to run a carrier on instead of its built-in or
+    /// configured protocol (repeatable).
+    #[arg(long = "plugin", value_name = "FILE")]
+    pub plugins: Vec<PathBuf>,
+}
+
+/// Loads and checks each of `paths`; a refused file is a usage error saying why, and two
+/// files of one carrier are one too many.
+pub fn load_plugins(paths: &[PathBuf]) -> Result<Vec<Plugin>, CliError> {
+    let mut loaded: Vec<Plugin> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let plugin = Plugin::load(path).map_err(|e| CliError::usage(e.message))?;
+        if let Some(twin) = loaded
+            .iter()
+            .find(|p| p.library_stem() == plugin.library_stem())
+        {
+            return Err(CliError::usage(format!(
+                "--plugin {} and --plugin {} are both {}: give one",
+                twin.path().display(),
+                path.display(),
+                plugin.manifest().name
+            )));
+        }
+        loaded.push(plugin);
+    }
+    Ok(loaded)
 }
 
 /// Builds the host: from the config file, or from embedded sandboxes.
 pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
+    let plugins = load_plugins(wanted.plugins)?;
     let config = match wanted.config {
-        Some(path) => Some(Config::load(path)?),
+        Some(path) => Some(Config {
+            stand_ins: plugins.clone(),
+            ..Config::load(path)?
+        }),
         None => None,
     };
     let redis_section = config
@@ -115,11 +156,14 @@ pub async fn setup(wanted: Wanted<'_>) -> Result<Setup, CliError> {
             })
         }
         None => {
-            let fleet =
-                start_sandbox_fleet(wanted.carriers, &SimulationArgs::default(), &driver, |_| {
-                    HttpCarrierOptions::default()
-                })
-                .await?;
+            let fleet = start_sandbox_fleet(
+                wanted.carriers,
+                plugins,
+                &SimulationArgs::default(),
+                &driver,
+                |_| HttpCarrierOptions::default(),
+            )
+            .await?;
             for note in &fleet.notes {
                 eprintln!("{note}");
             }

@@ -212,6 +212,14 @@ impl Plugin {
         &self.inner.manifest
     }
 
+    /// The library name its crate builds, `shipmux_canadapost` for the crate
+    /// `shipmux-canadapost`: how a plugin is matched to the built-in carrier it can stand in
+    /// for (the descriptor's `plugin_library`) and to a configured plugin file of the same
+    /// carrier (`libshipmux_canadapost.so`, `shipmux_canadapost.wasm`).
+    pub fn library_stem(&self) -> String {
+        self.inner.manifest.name.replace('-', "_")
+    }
+
     /// Makes a carrier protocol from the carrier's config JSON (its config struct, with
     /// credentials in plain text). The protocol runs through `HttpCarrier` like a built-in.
     pub fn instantiate(&self, config: &serde_json::Value) -> Result<PluginProtocol> {

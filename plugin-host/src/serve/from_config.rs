@@ -93,6 +93,7 @@ pub fn account_templates(
                 descriptor: b.carrier,
                 config: json,
                 call: crate::builtin::options(&(&section.call).into(), kind),
+                plugin: config.stand_in_for_builtin(kind).cloned(),
             },
         );
     }

@@ -25,6 +25,9 @@ pub struct AccountTemplate {
     pub config: serde_json::Value,
     /// How its calls are made.
     pub call: HttpCarrierOptions,
+    /// The plugin the operator's account runs on (a store's account runs on it too);
+    /// `None` for the built-in protocol.
+    pub plugin: Option<crate::plugin::Plugin>,
 }
 
 impl std::fmt::Debug for AccountTemplate {
@@ -225,9 +228,14 @@ fn build(
             );
         }
         let section = "connection_options";
-        let protocol = d
-            .protocol_from_config(section, &serde_json::Value::Object(config))
-            .map_err(|e| Error::invalid_request(section, e.message))?;
+        let config = serde_json::Value::Object(config);
+        let protocol = match &template.plugin {
+            Some(plugin) => plugin
+                .instantiate(&config)
+                .map(|p| Arc::new(p) as Arc<dyn shipmux_core::CarrierProtocol>),
+            None => d.protocol_from_config(section, &config),
+        }
+        .map_err(|e| Error::invalid_request(section, e.message))?;
         let options = HttpCarrierOptions {
             token_scope: Some(scope.to_string()),
             ..template.call.clone()

@@ -60,6 +60,7 @@ impl Served {
                     descriptor: b.carrier,
                     config: (b.sandbox.config)(&c.base_url),
                     call: Default::default(),
+                    plugin: c.plugin.clone(),
                 },
             );
         }

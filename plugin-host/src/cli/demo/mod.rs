@@ -32,7 +32,7 @@ pub async fn run(_args: DemoArgs) -> Result<ExitCode, CliError> {
     let checkout = Checkout::from_json(CHECKOUT)?;
     let rules = bigcommerce_zones(STORE_ZONES, WeightUnit::Lb)?;
     let driver = HttpDriver::new()?;
-    let fleet = start_sandbox_fleet(&[], &SimulationArgs::default(), &driver, |_| {
+    let fleet = start_sandbox_fleet(&[], Vec::new(), &SimulationArgs::default(), &driver, |_| {
         HttpCarrierOptions::default()
     })
     .await?;

@@ -16,6 +16,8 @@ use super::server::Servers;
 use super::upstreams::Upstreams;
 use super::{LoadtestArgs, Switch, workload};
 use crate::cli::error::CliError;
+use crate::cli::setup::load_plugins;
+use shipmux_host::plugin::Plugin;
 
 /// How long a replica has to print where it listens.
 const START_WITHIN: Duration = Duration::from_secs(30);
@@ -50,7 +52,8 @@ impl Fleet {
     /// Starts the sandboxes, writes the replicas' config, starts `count` replicas and waits
     /// until every one is ready (its carriers connected).
     pub async fn start(args: &LoadtestArgs, count: u32) -> Result<Self, CliError> {
-        let upstreams = Upstreams::start(args).await?;
+        let plugins = load_plugins(&args.plugin.plugins)?;
+        let upstreams = Upstreams::start(args, &plugins).await?;
         let dir = tempfile::Builder::new()
             .prefix("shipmux-fleet-")
             .tempdir()
@@ -61,7 +64,7 @@ impl Fleet {
         // Every replica starts before any is waited for: they connect their carriers at once.
         let mut starting = Vec::new();
         for _ in 0..count {
-            starting.push(spawn_serve(&exe, &config)?);
+            starting.push(spawn_serve(&exe, &config, &plugins)?);
         }
         let mut replicas = Vec::new();
         for (i, child) in starting.into_iter().enumerate() {
@@ -72,6 +75,7 @@ impl Fleet {
             None,
             args.concurrency,
             args.distinct,
+            args.origin(),
         )?;
         servers.wait_ready().await?;
         Ok(Fleet {
@@ -219,15 +223,19 @@ fn json_to_toml(json: serde_json::Value) -> Option<toml::Value> {
     })
 }
 
-/// Starts `shipmux serve --config CONFIG` on a free loopback port. Its logs go to this
-/// process's stderr at `warn` (a replica that cannot start says why there) unless `RUST_LOG`
-/// says otherwise.
-fn spawn_serve(exe: &Path, config: &Path) -> Result<Child, CliError> {
+/// Starts `shipmux serve --config CONFIG` (with a `--plugin` for each of `plugins`) on a free
+/// loopback port. Its logs go to this process's stderr at `warn` (a replica that cannot start
+/// says why there) unless `RUST_LOG` says otherwise.
+fn spawn_serve(exe: &Path, config: &Path, plugins: &[Plugin]) -> Result<Child, CliError> {
     let mut command = Command::new(exe);
+    command.arg("serve").arg("--config").arg(config);
+    for plugin in plugins {
+        let path = std::path::absolute(plugin.path()).map_err(|e| {
+            CliError::failed(format!("cannot resolve {}: {e}", plugin.path().display()))
+        })?;
+        command.arg("--plugin").arg(path);
+    }
     command
-        .arg("serve")
-        .arg("--config")
-        .arg(config)
         .args(["--listen", "127.0.0.1:0"])
         .env_remove("SHIPMUX_API_KEYS")
         .stdin(Stdio::null())

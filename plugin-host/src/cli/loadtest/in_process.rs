@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use shipmux_core::Error;
 use shipmux_core::checkout::Checkout;
-use shipmux_host::sandbox_fleet::sandbox_protocol;
+use shipmux_host::sandbox_fleet::{PluginChoice, sandbox_protocol};
 use shipmux_host::{
     CacheOptions, DriverOptions, Host, HostOptions, HttpCarrier, HttpCarrierOptions, HttpDriver,
 };
@@ -17,11 +17,13 @@ use super::target::{Answer, Target};
 use super::upstreams::Upstreams;
 use super::{LoadtestArgs, Switch, workload};
 use crate::cli::error::CliError;
-use crate::cli::setup::host_over;
+use crate::cli::setup::{host_over, load_plugins};
 
 /// The host and the sandboxes it quotes against.
 pub struct InProcess {
     host: Arc<Host>,
+    /// Where the checkouts ship from.
+    origin: shipmux_core::Address,
     /// The carriers and their sandboxes.
     pub upstreams: Upstreams,
 }
@@ -30,12 +32,20 @@ impl InProcess {
     /// Starts the sandboxes (see [`Upstreams::start`]), builds the host and, with
     /// `--connect-first`, connects every carrier.
     pub async fn start(args: &LoadtestArgs) -> Result<Self, CliError> {
-        let upstreams = Upstreams::start(args).await?;
-        let host = Arc::new(build_host(args, &upstreams)?);
+        let plugins = PluginChoice {
+            given: load_plugins(&args.plugin.plugins)?,
+            find_libraries: true,
+        };
+        let upstreams = Upstreams::start(args, &plugins.given).await?;
+        let host = Arc::new(build_host(args, &upstreams, &plugins)?);
         if args.connect_first {
             connect_all(&host, Duration::from_millis(args.deadline)).await;
         }
-        Ok(InProcess { host, upstreams })
+        Ok(InProcess {
+            host,
+            origin: args.origin(),
+            upstreams,
+        })
     }
 
     /// Reads what the carriers' sandboxes received and the cache's counters, then stops the
@@ -62,7 +72,7 @@ impl Target for InProcess {
     type Request = Checkout;
 
     fn prepare(&self, key: u64) -> Result<Checkout, Error> {
-        workload::checkout(key)
+        workload::checkout(&self.origin, key)
     }
 
     async fn quote(&self, _n: u64, checkout: Checkout) -> Answer {
@@ -87,9 +97,14 @@ async fn connect_all(host: &Host, deadline: Duration) {
     futures::future::join_all(connects).await;
 }
 
-/// The host: one HTTP carrier per chosen carrier on a shared driver, the load-test zone, the
-/// cache on or off, the deadline. Rate limits only where `--rate-limit` sets one.
-fn build_host(args: &LoadtestArgs, upstreams: &Upstreams) -> Result<Host, CliError> {
+/// The host: one HTTP carrier per chosen carrier on a shared driver (on the plugins chosen),
+/// the load-test zone, the cache on or off, the deadline. Rate limits only where
+/// `--rate-limit` sets one.
+fn build_host(
+    args: &LoadtestArgs,
+    upstreams: &Upstreams,
+    plugins: &PluginChoice,
+) -> Result<Host, CliError> {
     let carriers = &upstreams.carriers;
     let driver = HttpDriver::with_options(DriverOptions {
         pool_max_idle_per_host: (args.concurrency as usize).max(64),
@@ -110,11 +125,11 @@ fn build_host(args: &LoadtestArgs, upstreams: &Upstreams) -> Result<Host, CliErr
         let builtin = shipmux_host::builtin(id.as_str())
             .ok_or_else(|| CliError::usage(format!("`{id}` is not a built-in carrier")))?;
         let mut notes = Vec::new();
-        let (protocol, _origin) = sandbox_protocol(builtin, url, true, &mut notes)?;
+        let chosen = sandbox_protocol(builtin, url, plugins, &mut notes)?;
         for note in notes {
             eprintln!("{note}");
         }
-        let carrier = HttpCarrier::from_arc_with_options(protocol, driver.clone(), options);
+        let carrier = HttpCarrier::from_arc_with_options(chosen.protocol, driver.clone(), options);
         built.push(Arc::new(carrier) as Arc<dyn shipmux_core::Carrier>);
     }
     let cache = match args.cache {

@@ -26,11 +26,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use shipmux_core::CarrierId;
+use shipmux_core::{Address, CarrierId};
 
-use super::args::{CarrierRateLimit, CarrierUrl, SimulationArgs, sandbox_carrier};
+use super::args::{CarrierRateLimit, CarrierUrl, SimulationArgs, place, sandbox_carrier};
 use super::error::CliError;
 use super::output::print_text;
+use super::setup::PluginArgs;
 use fleet::Fleet;
 use in_process::InProcess;
 use report::{FleetSettings, InProcessSettings, Report, ServerSettings, Settings};
@@ -38,7 +39,7 @@ use server::Servers;
 use upstreams::Upstreams;
 
 /// The flags that only set up the in-process host and its sandboxes: refused with `--server`.
-const IN_PROCESS_ONLY: [&str; 11] = [
+const IN_PROCESS_ONLY: [&str; 12] = [
     "carriers",
     "latency",
     "jitter",
@@ -50,6 +51,7 @@ const IN_PROCESS_ONLY: [&str; 11] = [
     "rate_limit",
     "target",
     "connect_first",
+    "plugins",
 ];
 
 /// `--cache on|off`.
@@ -84,6 +86,12 @@ pub struct LoadtestArgs {
     pub carriers: Vec<CarrierId>,
     #[command(flatten)]
     pub sim: SimulationArgs,
+    #[command(flatten)]
+    pub plugin: PluginArgs,
+    /// Where the checkouts ship from, "COUNTRY POSTCODE" (default "US 90210"); their
+    /// destinations are US postcodes. Carriers that cannot ship from there are refused.
+    #[arg(long, value_name = "\"US 90210\"", value_parser = place)]
+    pub from: Option<Address>,
     /// The quote cache.
     #[arg(long, value_enum, default_value = "on")]
     pub cache: Switch,
@@ -134,6 +142,13 @@ pub struct LoadtestArgs {
     pub connect_first: bool,
 }
 
+impl LoadtestArgs {
+    /// Where the checkouts ship from: `--from`, or the default origin.
+    pub fn origin(&self) -> Address {
+        self.from.clone().unwrap_or_else(workload::default_origin)
+    }
+}
+
 /// Runs the load test: sets up the target (sandboxes and the host, or the servers), drives
 /// the quotes, reports.
 pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
@@ -165,6 +180,7 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
             args.api_key.as_deref(),
             args.concurrency,
             args.distinct,
+            args.origin(),
         )?;
         servers.wait_ready().await?;
         let settings = Settings {
@@ -214,6 +230,15 @@ fn in_process_settings(args: &LoadtestArgs, upstreams: &Upstreams) -> Settings {
         fleet: None,
         in_process: Some(InProcessSettings {
             carriers: upstreams.carriers.iter().map(ToString::to_string).collect(),
+            from: {
+                let from = args.origin();
+                format!("{} {}", from.country, from.postal_code.unwrap_or_default())
+            },
+            plugins: upstreams
+                .plugins
+                .iter()
+                .map(|(c, f)| (c.to_string(), f.clone()))
+                .collect(),
             cache: args.cache == Switch::On,
             deadline_ms: args.deadline,
             latency_ms: args.sim.latency,

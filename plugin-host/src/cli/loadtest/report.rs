@@ -98,6 +98,10 @@ pub struct ServerSettings {
 #[derive(Debug, Serialize)]
 pub struct InProcessSettings {
     pub carriers: Vec<String>,
+    /// Where the checkouts shipped from ("US 90210").
+    pub from: String,
+    /// `--plugin`: the file each carrier that ran on a given plugin ran on.
+    pub plugins: BTreeMap<String, String>,
     pub cache: bool,
     pub deadline_ms: u64,
     pub latency_ms: u64,
@@ -226,6 +230,11 @@ impl Report {
             l.p999,
             l.max
         );
+        if let Some(p) = self.settings.in_process.as_ref() {
+            for (carrier, file) in &p.plugins {
+                s.push_str(&format!("plugin        {carrier} on {file}\n"));
+            }
+        }
         if let Some(server) = &self.settings.server {
             s.push_str(&format!(
                 "servers       {} (round-robin, POST /v1/checkouts/quote)\n",

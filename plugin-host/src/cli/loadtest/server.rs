@@ -8,7 +8,7 @@ use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 use shipmux_core::checkout::CheckoutQuote;
-use shipmux_core::{Error, ErrorKind};
+use shipmux_core::{Address, Error, ErrorKind};
 
 use super::target::{Answer, HttpOutcome, Target};
 use super::workload;
@@ -41,6 +41,8 @@ pub fn server_url(s: &str) -> Result<String, String> {
 
 /// The servers and the client that drives them.
 pub struct Servers {
+    /// Where the checkouts ship from.
+    origin: Address,
     client: reqwest::Client,
     /// Each server's base URL, as given.
     pub bases: Vec<String>,
@@ -66,6 +68,7 @@ impl Servers {
         api_key: Option<&str>,
         concurrency: u32,
         distinct: u32,
+        origin: Address,
     ) -> Result<Self, CliError> {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(concurrency as usize)
@@ -89,7 +92,7 @@ impl Servers {
         let bodies = if distinct <= PREBUILT_BODIES {
             Some(
                 (0..u64::from(distinct))
-                    .map(body)
+                    .map(|key| body(&origin, key))
                     .collect::<Result<Vec<_>, _>>()?,
             )
         } else {
@@ -100,6 +103,7 @@ impl Servers {
             .map(|b| format!("{b}/v1/checkouts/quote"))
             .collect();
         Ok(Servers {
+            origin,
             client,
             bases,
             quote_urls,
@@ -148,7 +152,7 @@ impl Target for Servers {
     fn prepare(&self, key: u64) -> Result<Bytes, Error> {
         match &self.bodies {
             Some(bodies) => Ok(bodies[key as usize % bodies.len()].clone()),
-            None => body(key),
+            None => body(&self.origin, key),
         }
     }
 
@@ -179,9 +183,9 @@ impl Target for Servers {
     }
 }
 
-/// The JSON body of workload key `key`'s checkout.
-fn body(key: u64) -> Result<Bytes, Error> {
-    let checkout = workload::checkout(key)?;
+/// The JSON body of workload key `key`'s checkout from `origin`.
+fn body(origin: &Address, key: u64) -> Result<Bytes, Error> {
+    let checkout = workload::checkout(origin, key)?;
     serde_json::to_vec(&checkout)
         .map(Bytes::from)
         .map_err(|e| Error::new(ErrorKind::Config, format!("load-test checkout: {e}")))
@@ -269,8 +273,11 @@ mod tests {
 
     #[test]
     fn bodies_are_the_workloads_checkouts() {
-        let b = body(3).unwrap();
+        let b = body(&workload::default_origin(), 3).unwrap();
         let back: shipmux_core::checkout::Checkout = serde_json::from_slice(&b).unwrap();
-        assert_eq!(back, workload::checkout(3).unwrap());
+        assert_eq!(
+            back,
+            workload::checkout(&workload::default_origin(), 3).unwrap()
+        );
     }
 }

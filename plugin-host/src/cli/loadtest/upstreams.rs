@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 
 use shipmux_core::CarrierId;
+use shipmux_host::builtin::builtin_of_plugin;
+use shipmux_host::plugin::Plugin;
 use shipmux_sandbox::Stats;
 
 use super::{LoadtestArgs, workload};
@@ -21,6 +23,8 @@ pub struct Upstreams {
     pub carriers: Vec<CarrierId>,
     /// Each carrier's sandbox base URL.
     pub urls: BTreeMap<CarrierId, String>,
+    /// `--plugin`: the file each carrier that runs on a given plugin runs on.
+    pub plugins: BTreeMap<CarrierId, String>,
     /// Sandboxes started in this process.
     running: Vec<RunningSandbox>,
     /// `--target`: sandboxes in another process, by carrier.
@@ -38,15 +42,32 @@ pub struct Calls {
 }
 
 impl Upstreams {
-    /// Checks the carriers, starts the sandboxes not given by `--target` and zeroes the remote
-    /// sandboxes' counters.
-    pub async fn start(args: &LoadtestArgs) -> Result<Self, CliError> {
+    /// Checks the carriers (those of `--carriers`, or every one that can quote the workload,
+    /// and those `plugins` are builds of), starts the sandboxes not given by `--target` and
+    /// zeroes the remote sandboxes' counters.
+    pub async fn start(args: &LoadtestArgs, plugins: &[Plugin]) -> Result<Self, CliError> {
         let mut carriers = args.carriers.clone();
         carriers.dedup();
         if carriers.is_empty() {
-            carriers = workload::default_carriers();
+            carriers = workload::default_carriers(&args.origin());
         }
-        if let Some(refusal) = carriers.iter().find_map(workload::refusal) {
+        let mut on_plugins = BTreeMap::new();
+        for plugin in plugins {
+            let of = builtin_of_plugin(plugin).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--plugin {}: {} is no built-in carrier's plugin, so no sandbox can answer it",
+                    plugin.path().display(),
+                    plugin.manifest().name
+                ))
+            })?;
+            let id = of.carrier.carrier_id();
+            on_plugins.insert(id.clone(), plugin.path().display().to_string());
+            if !carriers.contains(&id) {
+                carriers.push(id);
+            }
+        }
+        let origin = args.origin();
+        if let Some(refusal) = carriers.iter().find_map(|c| workload::refusal(c, &origin)) {
             return Err(CliError::usage(refusal));
         }
         let targets: BTreeMap<CarrierId, String> = args
@@ -83,6 +104,7 @@ impl Upstreams {
         Ok(Upstreams {
             carriers,
             urls,
+            plugins: on_plugins,
             running,
             targets,
             http,

@@ -11,15 +11,24 @@ use shipmux_core::{Address, CarrierId, Currency, Error, Weight};
 /// US five-digit postcodes used for destinations (10000..99999).
 const POSTCODES: u64 = 90_000;
 
-/// Where every load-test checkout ships from.
-fn origin() -> Address {
+/// Where the load-test checkouts ship from unless `--from` says otherwise.
+pub fn default_origin() -> Address {
     Address::new("US", "90210").with_region("CA")
 }
 
-/// Why `carrier` cannot quote the load test's checkouts, or `None` when it can.
-pub fn refusal(carrier: &CarrierId) -> Option<String> {
+/// The currency of a store shipping from `origin`: Canadian dollars from Canada, US dollars
+/// elsewhere (the load test configures no exchange rates, and Canada Post prices in CAD).
+fn store_currency(origin: &Address) -> Currency {
+    match origin.country.as_str() {
+        "CA" => Currency::cad(),
+        _ => Currency::usd(),
+    }
+}
+
+/// Why `carrier` cannot quote the load test's checkouts from `origin`, or `None` when it can.
+pub fn refusal(carrier: &CarrierId, origin: &Address) -> Option<String> {
     let builtin = shipmux_host::builtin(carrier.as_str())?;
-    let sample = checkout(0).ok()?;
+    let sample = checkout(origin, 0).ok()?;
     let request = shipmux_core::RateRequest {
         origin: sample.origin.clone(),
         destination: sample.consignments[0].address.clone(),
@@ -28,16 +37,16 @@ pub fn refusal(carrier: &CarrierId) -> Option<String> {
         ship_date: None,
     };
     builtin.carrier.reach.refusal(&request).map(|why| {
-        format!("{carrier} cannot be load-tested here: it {why}, and the load test's checkouts ship from {} to {}", request.origin.country, request.destination.country)
+        format!("{carrier} cannot be load-tested here: it {why}, and the load test's checkouts ship from {} to {} (--from sets where from)", request.origin.country, request.destination.country)
     })
 }
 
-/// The built-in carriers that can quote the load test's checkouts, in order.
-pub fn default_carriers() -> Vec<CarrierId> {
+/// The built-in carriers that can quote the load test's checkouts from `origin`, in order.
+pub fn default_carriers(origin: &Address) -> Vec<CarrierId> {
     shipmux_host::builtins()
         .iter()
         .map(|b| b.carrier.carrier_id())
-        .filter(|c| refusal(c).is_none())
+        .filter(|c| refusal(c, origin).is_none())
         .collect()
 }
 
@@ -66,16 +75,16 @@ pub fn cache_capacity(distinct: u32, carriers: usize) -> u64 {
     (u64::from(distinct) * carriers as u64 * 5 / 4).max(10_000)
 }
 
-/// The checkout of key `key`: the same key always gives the same shipment (one cache entry
-/// per carrier), different keys different shipments.
-pub fn checkout(key: u64) -> Result<Checkout, Error> {
+/// The checkout of key `key` from `origin`: the same key always gives the same shipment (one
+/// cache entry per carrier), different keys different shipments.
+pub fn checkout(origin: &Address, key: u64) -> Result<Checkout, Error> {
     let postcode = format!("{:05}", 10_000 + key % POSTCODES);
     // Beyond 90,000 keys the weight changes by whole ounces, a new billable step each time.
     let ounces = 16 + key / POSTCODES;
     let weight = Weight::oz(Decimal::from(ounces));
     Checkout::new(
-        origin(),
-        Currency::usd(),
+        origin.clone(),
+        store_currency(origin),
         vec![LineItem::new("item", 1, Decimal::new(2500, 2), weight)],
         vec![Consignment::new(
             "c1",
@@ -103,8 +112,8 @@ mod tests {
         for n in 0..1000 {
             assert!(key_for(n, 7) < 7);
         }
-        let a = checkout(1).unwrap();
-        let b = checkout(90_001).unwrap();
+        let a = checkout(&default_origin(), 1).unwrap();
+        let b = checkout(&default_origin(), 90_001).unwrap();
         assert_eq!(a.consignments[0].address, b.consignments[0].address);
         assert_ne!(a.line_items[0].weight, b.line_items[0].weight);
         let rules = rules(&[CarrierId::from_static("ups")]).unwrap();
