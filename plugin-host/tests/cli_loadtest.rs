@@ -114,3 +114,78 @@ fn a_rate_limited_run_stays_inside_the_limit_for_its_duration() {
         "16 callers at 20/s leave some waiting at the end: {v}"
     );
 }
+
+/// `loadtest --floor` with `extra` flags: the report as JSON.
+fn floor_report(extra: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("report.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_shipmux"))
+        .args([
+            "loadtest",
+            "--floor",
+            "--concurrency",
+            "16",
+            "--carriers",
+            "ups,usps",
+        ])
+        .args(extra)
+        .arg("--json")
+        .arg(&report)
+        .output()
+        .expect("the shipmux binary runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("vs floor"), "{summary}");
+    serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
+        .expect("report is JSON")
+}
+
+/// The floor's figures are there, and its ratios are ours over its.
+fn assert_ratios(v: &serde_json::Value) {
+    let floor = &v["floor"];
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or_else(|| panic!("a number: {floor}"));
+    assert!(f(&floor["quotes_per_s"]) > 0.0, "{floor}");
+    assert!(f(&floor["p99_ms"]) > 0.0, "{floor}");
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+    assert!(
+        close(
+            f(&floor["ratio"]["quotes_per_s"]),
+            f(&v["quotes_per_s"]) / f(&floor["quotes_per_s"])
+        ),
+        "{v}"
+    );
+    assert!(
+        close(
+            f(&floor["ratio"]["p99"]),
+            f(&v["latency_ms"]["p99"]) / f(&floor["p99_ms"])
+        ),
+        "{v}"
+    );
+    assert!(f(&floor["ratio"]["cpu_per_quote"]) > 0.0, "{floor}");
+}
+
+#[test]
+fn the_http_floor_runs_first_and_its_calls_are_not_counted_as_ours() {
+    let v = floor_report(&["--cache", "off", "--quotes", "150"]);
+    assert_eq!(v["floor"]["kind"], "http", "{v}");
+    assert_eq!(v["floor"]["quotes"], 150, "{v}");
+    assert_eq!(v["errors"], serde_json::json!({}), "{v}");
+    assert_ratios(&v);
+    // The floor sent 150 rate calls to each sandbox as well; the report counts ours only.
+    for carrier in ["ups", "usps"] {
+        assert_eq!(v["upstream_calls"][carrier], 150, "{carrier}: {v}");
+    }
+}
+
+#[test]
+fn the_lookup_floor_warms_every_key_so_both_runs_answer_from_memory() {
+    let v = floor_report(&["--quotes", "400", "--distinct", "10"]);
+    assert_eq!(v["floor"]["kind"], "lookup", "{v}");
+    assert_eq!(v["floor"]["quotes"], 400, "{v}");
+    assert_ratios(&v);
+    assert_eq!(v["cache"]["misses"], 0, "{v}");
+    assert_eq!(v["cache"]["hits"], 800, "{v}");
+    for carrier in ["ups", "usps"] {
+        assert_eq!(v["upstream_calls"][carrier], 0, "{carrier}: {v}");
+    }
+}

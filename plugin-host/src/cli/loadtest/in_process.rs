@@ -5,16 +5,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shipmux_core::Error;
 use shipmux_core::checkout::Checkout;
+use shipmux_core::{CarrierProtocol, Error};
 use shipmux_host::sandbox_fleet::{PluginChoice, sandbox_protocol};
 use shipmux_host::{
-    CacheOptions, DriverOptions, Host, HostOptions, HttpCarrier, HttpCarrierOptions, HttpDriver,
+    CacheOptions, CacheStats, DriverOptions, Host, HostOptions, HttpCarrier, HttpCarrierOptions,
+    HttpDriver,
 };
 
 use super::report::{Cache, Upstream};
 use super::target::{Answer, Target};
-use super::upstreams::Upstreams;
+use super::upstreams::{Calls, Upstreams};
 use super::{LoadtestArgs, Switch, workload};
 use crate::cli::error::CliError;
 use crate::cli::setup::{host_over, load_plugins};
@@ -22,10 +23,14 @@ use crate::cli::setup::{host_over, load_plugins};
 /// The host and the sandboxes it quotes against.
 pub struct InProcess {
     host: Arc<Host>,
+    /// The protocols of the host's carriers, aimed at the sandboxes (for `--floor`).
+    pub protocols: Vec<Arc<dyn CarrierProtocol>>,
     /// Where the checkouts ship from.
     origin: shipmux_core::Address,
     /// The carriers and their sandboxes.
     pub upstreams: Upstreams,
+    /// What the sandboxes and the cache had counted before the measured run (after a floor).
+    baseline: Option<(Calls, CacheStats)>,
 }
 
 impl InProcess {
@@ -37,22 +42,46 @@ impl InProcess {
             find_libraries: true,
         };
         let upstreams = Upstreams::start(args, &plugins.given).await?;
-        let host = Arc::new(build_host(args, &upstreams, &plugins)?);
+        let (host, protocols) = build_host(args, &upstreams, &plugins)?;
+        let host = Arc::new(host);
         if args.connect_first {
             connect_all(&host, Duration::from_millis(args.deadline)).await;
         }
         Ok(InProcess {
             host,
+            protocols,
             origin: args.origin(),
             upstreams,
+            baseline: None,
         })
     }
 
-    /// Reads what the carriers' sandboxes received and the cache's counters, then stops the
-    /// sandboxes started here.
+    /// The host.
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+
+    /// Counts from here on: what the sandboxes and the cache count before this (a floor's
+    /// calls, its warm-up) is left out of [`finish`](Self::finish)'s figures.
+    pub async fn start_counting(&mut self) -> Result<(), CliError> {
+        self.baseline = Some((self.upstreams.calls().await?, self.host.cache().stats()));
+        Ok(())
+    }
+
+    /// Reads what the carriers' sandboxes received and the cache's counters (since
+    /// [`start_counting`](Self::start_counting), if called), then stops the sandboxes
+    /// started here.
     pub async fn finish(self) -> Result<Upstream, CliError> {
-        let calls = self.upstreams.calls().await?;
-        let cache = self.host.cache().stats();
+        let mut calls = self.upstreams.calls().await?;
+        let mut cache = self.host.cache().stats();
+        if let Some((before, cached)) = &self.baseline {
+            calls = calls.minus(before);
+            cache.hits -= cached.hits.min(cache.hits);
+            cache.misses -= cached.misses.min(cache.misses);
+            cache.coalesced -= cached.coalesced.min(cache.coalesced);
+            cache.stale -= cached.stale.min(cache.stale);
+            cache.shared_hits -= cached.shared_hits.min(cache.shared_hits);
+        }
         self.upstreams.shutdown().await;
         Ok(Upstream {
             upstream_calls: calls.rate,
@@ -104,13 +133,14 @@ fn build_host(
     args: &LoadtestArgs,
     upstreams: &Upstreams,
     plugins: &PluginChoice,
-) -> Result<Host, CliError> {
+) -> Result<(Host, Vec<Arc<dyn CarrierProtocol>>), CliError> {
     let carriers = &upstreams.carriers;
     let driver = HttpDriver::with_options(DriverOptions {
         pool_max_idle_per_host: (args.concurrency as usize).max(64),
         ..DriverOptions::default()
     })?;
     let mut built = Vec::new();
+    let mut protocols = Vec::new();
     for id in carriers {
         let url = upstreams.url(id)?;
         let options = HttpCarrierOptions {
@@ -129,6 +159,7 @@ fn build_host(
         for note in notes {
             eprintln!("{note}");
         }
+        protocols.push(chosen.protocol.clone());
         let carrier = HttpCarrier::from_arc_with_options(chosen.protocol, driver.clone(), options);
         built.push(Arc::new(carrier) as Arc<dyn shipmux_core::Carrier>);
     }
@@ -140,7 +171,7 @@ fn build_host(
         // No cache: every quote asks the carriers.
         Switch::Off => CacheOptions::off(),
     };
-    host_over(
+    let host = host_over(
         built,
         workload::rules(carriers)?,
         cache,
@@ -148,5 +179,6 @@ fn build_host(
             quote_deadline: Duration::from_millis(args.deadline),
             ..HostOptions::default()
         },
-    )
+    )?;
+    Ok((host, protocols))
 }

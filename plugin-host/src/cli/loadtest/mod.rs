@@ -10,6 +10,7 @@
 //! ([`plot`]).
 
 mod fleet;
+mod floor;
 mod in_process;
 mod plot;
 mod process;
@@ -33,6 +34,7 @@ use super::error::CliError;
 use super::output::print_text;
 use super::setup::PluginArgs;
 use fleet::Fleet;
+use floor::{FloorReport, HttpFloor, LookupFloor};
 use in_process::InProcess;
 use report::{FleetSettings, InProcessSettings, Report, ServerSettings, Settings};
 use server::Servers;
@@ -140,6 +142,12 @@ pub struct LoadtestArgs {
     /// been serving has; without it the first quotes also pay the token round trip.
     #[arg(long)]
     pub connect_first: bool,
+    /// First run the same load against a floor — with the cache off, the same rate calls to
+    /// the same sandboxes built once and sent by a plain HTTP client; with it on, answers
+    /// cloned out of a `HashMap` (every key is quoted once beforehand) — then the real run,
+    /// and report both with their ratios.
+    #[arg(long, conflicts_with_all = ["server", "replicas"])]
+    pub floor: bool,
 }
 
 impl LoadtestArgs {
@@ -152,6 +160,7 @@ impl LoadtestArgs {
 /// Runs the load test: sets up the target (sandboxes and the host, or the servers), drives
 /// the quotes, reports.
 pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
+    let mut floor = None;
     let (run, upstream, settings) = if let Some(count) = args.replicas {
         let fleet = Fleet::start(&args, count).await?;
         let run = runner::drive(&args, fleet.servers.clone()).await;
@@ -168,7 +177,12 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
         };
         (run, Some(fleet.finish().await?), settings)
     } else if args.server.is_empty() {
-        let host = Arc::new(InProcess::start(&args).await?);
+        let mut host = InProcess::start(&args).await?;
+        floor = match args.floor {
+            true => Some(run_floor(&args, &mut host).await?),
+            false => None,
+        };
+        let host = Arc::new(host);
         let run = runner::drive(&args, host.clone()).await;
         let host = Arc::into_inner(host)
             .ok_or_else(|| CliError::failed("the load test's workers outlived the run"))?;
@@ -198,7 +212,8 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
             settings,
         )
     };
-    let (report, latency_us) = Report::build(args.concurrency, run, upstream, settings);
+    let (mut report, latency_us) = Report::build(args.concurrency, run, upstream, settings);
+    report.floor = floor.map(|(kind, run)| FloorReport::beside(kind, &run, &report));
     print_text(&report.summary())?;
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report)
@@ -220,6 +235,36 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
             .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Most keys `--floor` quotes beforehand with the cache on.
+const FLOOR_MAX_KEYS: u32 = 100_000;
+
+/// Runs the floor of `--floor` against `host`'s sandboxes (see [`floor`]), then has `host`
+/// count from there on.
+async fn run_floor(
+    args: &LoadtestArgs,
+    host: &mut InProcess,
+) -> Result<(&'static str, runner::Run), CliError> {
+    let origin = args.origin();
+    let measured = match args.cache {
+        Switch::Off => {
+            let floor = HttpFloor::new(&host.protocols, &origin, args.concurrency).await?;
+            ("http", runner::drive(args, Arc::new(floor)).await)
+        }
+        Switch::On => {
+            if args.distinct > FLOOR_MAX_KEYS {
+                return Err(CliError::usage(format!(
+                    "--floor with the cache on quotes every key once first: keep --distinct \
+                     at most {FLOOR_MAX_KEYS}"
+                )));
+            }
+            let floor = LookupFloor::new(host.host(), &origin, args.distinct).await?;
+            ("lookup", runner::drive(args, Arc::new(floor)).await)
+        }
+    };
+    host.start_counting().await?;
+    Ok(measured)
 }
 
 /// How the host and its sandboxes were set up (in this process, or as the fleet's config).

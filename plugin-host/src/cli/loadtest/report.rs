@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
+use super::floor::FloorReport;
 use super::process;
 use super::runner::Run;
 use super::tally::ErrorCounts;
@@ -149,6 +150,9 @@ pub struct Report {
     pub cancelled_at_end: u64,
     pub samples: Vec<Sample>,
     pub settings: Settings,
+    /// `--floor`: the floor measured in the same run, and our ratios to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub floor: Option<FloorReport>,
 }
 
 impl Report {
@@ -210,6 +214,7 @@ impl Report {
             cancelled_at_end: run.cancelled_at_end,
             samples: run.samples,
             settings,
+            floor: None,
         };
         (report, run.tally.latency_us)
     }
@@ -303,6 +308,9 @@ impl Report {
                 ));
             }
             None => s.push_str("cache         n/a (see the server's /metrics)\n"),
+        }
+        if let Some(floor) = &self.floor {
+            s.push_str(&floor.summary());
         }
         if self.cancelled_at_end > 0 {
             s.push_str(&format!(

@@ -41,6 +41,21 @@ pub struct Calls {
     pub token: BTreeMap<String, u64>,
 }
 
+impl Calls {
+    /// The calls received since `before` was read.
+    pub fn minus(mut self, before: &Calls) -> Calls {
+        for (now, then) in [
+            (&mut self.rate, &before.rate),
+            (&mut self.token, &before.token),
+        ] {
+            for (carrier, n) in now.iter_mut() {
+                *n -= then.get(carrier).copied().unwrap_or(0).min(*n);
+            }
+        }
+        self
+    }
+}
+
 impl Upstreams {
     /// Checks the carriers (those of `--carriers`, or every one that can quote the workload,
     /// and those `plugins` are builds of), starts the sandboxes not given by `--target` and

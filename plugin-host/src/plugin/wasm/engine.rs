@@ -9,6 +9,10 @@ use std::time::{Duration, SystemTime};
 use wasmtime::component::Component;
 use wasmtime::{Config, Engine};
 
+/// Set (to anything) to have the engine write `/tmp/perf-<pid>.map` naming each compiled
+/// guest function, so that `perf record`/`perf report` show where a plugin spends its time.
+pub const PERFMAP_ENV: &str = "SHIPMUX_WASM_PERFMAP";
+
 /// How often the engine's epoch advances: the granularity of a call's budget.
 pub(super) const EPOCH_TICK: Duration = Duration::from_millis(1);
 
@@ -23,6 +27,10 @@ pub(super) fn engine() -> Result<&'static Engine, String> {
             config.epoch_interruption(true);
             // A runaway recursion traps well before it could touch the host's stack.
             config.max_wasm_stack(1 << 20);
+            // For profiling: `perf` names the guest's functions from /tmp/perf-<pid>.map.
+            if std::env::var_os(PERFMAP_ENV).is_some() {
+                config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+            }
             let engine = Engine::new(&config).map_err(|e| format!("{e:#}"))?;
             let weak = engine.weak();
             std::thread::Builder::new()

@@ -27,6 +27,7 @@ use shipmux_core::plugin::{ABI_MAJOR, Manifest};
 use wasmtime::Engine;
 use wasmtime::component::{InstancePre, Linker};
 
+pub use engine::PERFMAP_ENV;
 pub use imports::{ALLOWED_IMPORTS, is_allowed};
 pub(crate) use pool::{Fault, Outcome, Pool};
 pub(crate) use world::Failure;
