@@ -185,6 +185,28 @@ impl Host {
         Ok(())
     }
 
+    /// Connects every carrier at once — fetching its OAuth token, checking its credentials
+    /// and opening a connection — each within `within`, so that the first quotes do not pay
+    /// those round trips. Returns each carrier with its error, if any; a carrier that fails
+    /// here is not removed (its quotes say why). Call it when the host is built — `shipmux
+    /// serve` does, before it reports ready — and let quotes start meanwhile: a quote that
+    /// needs a token being fetched waits for that fetch rather than starting another.
+    pub async fn warm_up(&self, within: Duration) -> Vec<(CarrierId, Option<Error>)> {
+        let connects = self.registry.all().into_iter().map(|c| async move {
+            let outcome = tokio::time::timeout(within, c.connect())
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Error::timeout(format!(
+                        "no answer to connect within {} ms",
+                        within.as_millis()
+                    )))
+                })
+                .err();
+            (c.info().id.clone(), outcome)
+        });
+        join_all(connects).await
+    }
+
     /// Quotes `request` with every carrier (through the cache) within the quote deadline.
     pub async fn quote(&self, request: &RateRequest) -> Result<FanOutQuote> {
         self.quote_scoped("", &self.registry.all(), request).await

@@ -98,11 +98,11 @@ impl Service {
         }
     }
 
-    /// Connects every carrier's account (tokens fetched) so the first checkouts do not wait;
-    /// `/readyz` answers 200 once this finished.
+    /// Warms the host up ([`Host::warm_up`]: every carrier's account connected, tokens
+    /// fetched) so the first checkouts do not wait; `/readyz` answers 200 once this finished.
     pub async fn connect_carriers(&self, within: Duration) {
-        let carriers = self.state.host.registry().all();
-        self.state.readiness.connect_all(carriers, within).await;
+        let outcomes = self.state.host.warm_up(within).await;
+        self.state.readiness.record(outcomes).await;
     }
 
     /// The shared state.

@@ -54,13 +54,9 @@ pub struct Readiness {
 }
 
 impl Readiness {
-    /// Connects every carrier at once (each bounded by `within`) and records the outcome.
-    pub async fn connect_all(&self, carriers: Vec<Arc<dyn Carrier>>, within: Duration) {
-        let connects = carriers.into_iter().map(|c| async move {
-            let outcome = connect_within(c.as_ref(), within).await.err();
-            (c.info().id.clone(), outcome)
-        });
-        let outcomes = futures::future::join_all(connects).await;
+    /// Records how connecting each carrier at start-up ended; from now on the service is
+    /// done starting.
+    pub async fn record(&self, outcomes: Vec<(CarrierId, Option<Error>)>) {
         *self.carriers.write().await = outcomes;
         self.done.store(true, Ordering::Release);
     }

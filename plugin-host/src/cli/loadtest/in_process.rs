@@ -44,8 +44,23 @@ impl InProcess {
         let upstreams = Upstreams::start(args, &plugins.given).await?;
         let (host, protocols) = build_host(args, &upstreams, &plugins)?;
         let host = Arc::new(host);
+        // As a host that serves warms up when it is built: with --connect-first before the
+        // clock starts, otherwise while the first quotes run.
+        let warm_up = {
+            let host = host.clone();
+            let within = Duration::from_millis(args.deadline);
+            async move {
+                for (carrier, error) in host.warm_up(within).await {
+                    if let Some(e) = error {
+                        tracing::warn!(%carrier, error = %e, "warm-up: connect failed");
+                    }
+                }
+            }
+        };
         if args.connect_first {
-            connect_all(&host, Duration::from_millis(args.deadline)).await;
+            warm_up.await;
+        } else {
+            tokio::spawn(warm_up);
         }
         Ok(InProcess {
             host,
@@ -110,20 +125,6 @@ impl Target for InProcess {
             http: None,
         }
     }
-}
-
-/// Connects every carrier at once, each within `deadline`. A carrier that cannot connect is
-/// only noted: its quotes will say why, and the run measures that.
-async fn connect_all(host: &Host, deadline: Duration) {
-    let carriers = host.registry().all();
-    let connects = carriers.iter().map(|c| async move {
-        match tokio::time::timeout(deadline, c.connect()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(carrier = %c.info().id, error = %e, "connect failed"),
-            Err(_) => tracing::warn!(carrier = %c.info().id, "connect timed out"),
-        }
-    });
-    futures::future::join_all(connects).await;
 }
 
 /// The host: one HTTP carrier per chosen carrier on a shared driver (on the plugins chosen),

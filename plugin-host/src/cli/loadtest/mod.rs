@@ -148,6 +148,10 @@ pub struct LoadtestArgs {
     /// and report both with their ratios.
     #[arg(long, conflicts_with_all = ["server", "replicas"])]
     pub floor: bool,
+    /// Start all workers at once. By default they start slowly: one, then one more for each
+    /// answer, so concurrency doubles every round trip, as a shop's traffic builds up.
+    #[arg(long)]
+    pub no_ramp_up: bool,
 }
 
 impl LoadtestArgs {
@@ -199,6 +203,7 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
         servers.wait_ready().await?;
         let settings = Settings {
             distinct: args.distinct,
+            ramp_up: !args.no_ramp_up,
             in_process: None,
             server: Some(ServerSettings {
                 servers: servers.bases.clone(),
@@ -271,6 +276,7 @@ async fn run_floor(
 fn in_process_settings(args: &LoadtestArgs, upstreams: &Upstreams) -> Settings {
     Settings {
         distinct: args.distinct,
+        ramp_up: !args.no_ramp_up,
         server: None,
         fleet: None,
         in_process: Some(InProcessSettings {

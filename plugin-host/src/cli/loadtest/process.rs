@@ -1,18 +1,24 @@
-//! This process's CPU time and memory, read from `/proc` (Linux); `None` elsewhere.
+//! This process's CPU time (`getrusage`) and memory (`/proc`, Linux); `None` elsewhere.
 
-/// Clock ticks per second of `/proc/self/stat` times (`USER_HZ`, 100 on every Linux ABI).
-const TICKS_PER_SECOND: f64 = 100.0;
+/// User + system CPU seconds this process has used so far, to the microsecond
+/// (`getrusage`; `/proc`'s clock ticks are too coarse for a short run's per-quote figure).
+#[cfg(unix)]
+pub fn cpu_seconds() -> Option<f64> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: getrusage writes the whole struct when it returns 0.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    // SAFETY: initialised by the successful call above.
+    let usage = unsafe { usage.assume_init() };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Some(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+}
 
 /// User + system CPU seconds this process has used so far.
+#[cfg(not(unix))]
 pub fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The command name (field 2) may contain spaces; fields restart after its `)`.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // After `)`: state is index 0, so utime (field 14) is index 11 and stime index 12.
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / TICKS_PER_SECOND)
+    None
 }
 
 /// Peak resident memory (`VmHWM`) in MB.

@@ -67,6 +67,8 @@ pub struct HttpCounts {
 #[derive(Debug, Serialize)]
 pub struct Settings {
     pub distinct: u32,
+    /// Whether the workers started slowly (one more per answer) rather than all at once.
+    pub ramp_up: bool,
     /// The in-process host's settings.
     #[serde(flatten)]
     pub in_process: Option<InProcessSettings>,

@@ -91,13 +91,16 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
             .map(|_| Mutex::new(Tally::new()))
             .collect(),
     );
+    let ramp = Arc::new(SlowStart::new(args.concurrency, !args.no_ramp_up));
     let workers: Vec<_> = (0..args.concurrency)
         .map(|w| {
             let (target, next, done) = (target.clone(), next.clone(), done.clone());
             let cancelled = cancelled.clone();
             let shards = shards.clone();
+            let ramp = ramp.clone();
             tokio::spawn(async move {
                 let shard = &shards[w as usize % shards.len()];
+                ramp.admit(w).await;
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     let more = match (total, end) {
@@ -141,6 +144,7 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
                         .unwrap_or_else(|p| p.into_inner())
                         .record(micros, &answer);
                     done.fetch_add(1, Ordering::Relaxed);
+                    ramp.answered();
                     // An answer that says the workload is wrong for the target (refused as
                     // invalid, unauthenticated) is a bug or a misconfiguration, not a carrier
                     // problem: stop rather than spin.
@@ -151,6 +155,8 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
                     // cache would keep its thread from the quotes waiting on a carrier.
                     tokio::task::yield_now().await;
                 }
+                // Whoever is still waiting to start finds the work done.
+                ramp.open();
             })
         })
         .collect();
@@ -175,6 +181,60 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
         cpu_s,
         samples,
         cancelled_at_end: cancelled.load(Ordering::Relaxed),
+    }
+}
+
+/// Slow start: the first worker starts at once, and each answer lets one more in until all
+/// run, so concurrency doubles every round trip. A cold host's first quotes then find tokens
+/// fetched and connections open (by the warm-up, or by the quotes before them) instead of 64
+/// quotes queueing behind the same token fetch, as they would not in a shop that fills up.
+struct SlowStart {
+    gate: tokio::sync::Semaphore,
+    /// Workers that start without waiting.
+    start: u64,
+    /// Workers let in so far.
+    admitted: AtomicU64,
+    concurrency: u64,
+}
+
+impl SlowStart {
+    /// A ramp for `concurrency` workers; when `on` is false, every worker starts at once.
+    fn new(concurrency: u32, on: bool) -> Self {
+        let start = if on { 1 } else { u64::from(concurrency) };
+        SlowStart {
+            gate: tokio::sync::Semaphore::new(0),
+            start,
+            admitted: AtomicU64::new(start),
+            concurrency: u64::from(concurrency),
+        }
+    }
+
+    /// Waits until worker `w` may start.
+    async fn admit(&self, w: u32) {
+        if u64::from(w) < self.start {
+            return;
+        }
+        if let Ok(permit) = self.gate.acquire().await {
+            permit.forget();
+        }
+    }
+
+    /// One answer came back: let one more worker in.
+    fn answered(&self) {
+        let more = self
+            .admitted
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.concurrency).then_some(n + 1)
+            })
+            .is_ok();
+        if more {
+            self.gate.add_permits(1);
+        }
+    }
+
+    /// Lets every worker still waiting in (the run is over for them).
+    fn open(&self) {
+        self.gate.close();
     }
 }
 
