@@ -135,7 +135,8 @@ pub struct LoadtestArgs {
     /// Write the report as JSON here.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Write an SVG chart (latency histogram, throughput over time) here.
+    /// Write an SVG chart here: p50/p99 latency, throughput, errors and memory over time (and
+    /// the floor's figures, with `--floor`).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     /// Connect every carrier (fetch its token) before the clock starts, as a host that has
@@ -217,7 +218,7 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
             settings,
         )
     };
-    let (mut report, latency_us) = Report::build(args.concurrency, run, upstream, settings);
+    let mut report = Report::build(args.concurrency, run, upstream, settings);
     report.floor = floor.map(|(kind, run)| FloorReport::beside(kind, &run, &report));
     print_text(&report.summary())?;
     if let Some(path) = &args.json {
@@ -236,7 +237,9 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
             "shipmux loadtest{over}: {} quotes, concurrency {}, {:.0} quotes/s",
             report.quotes, report.concurrency, report.quotes_per_s
         );
-        std::fs::write(path, plot::svg(&title, &latency_us, &report.samples))
+        let chart =
+            plot::svg(&title, &report.samples, report.floor.as_ref()).map_err(CliError::failed)?;
+        std::fs::write(path, chart)
             .map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use super::floor::FloorReport;
@@ -41,6 +40,12 @@ pub struct Sample {
     pub quotes_per_s: f64,
     /// Resident memory now, MB.
     pub rss_mb: Option<f64>,
+    /// Median latency of the quotes answered in the interval, ms (none answered: `None`).
+    pub p50_ms: Option<f64>,
+    /// 99th percentile latency of the quotes answered in the interval, ms.
+    pub p99_ms: Option<f64>,
+    /// Quotes answered in the interval with at least one error.
+    pub errors: u64,
 }
 
 /// What the sandboxes and the cache counted during an in-process run (the client of a server
@@ -159,13 +164,13 @@ pub struct Report {
 
 impl Report {
     /// The report of `run` at `concurrency`, with the in-process counters when there are
-    /// any; also returns the latency histogram (for the plot).
+    /// any.
     pub fn build(
         concurrency: u32,
         run: Run,
         upstream: Option<Upstream>,
         settings: Settings,
-    ) -> (Report, Histogram<u64>) {
+    ) -> Report {
         let h = &run.tally.latency_us;
         let ms = |us: u64| us as f64 / 1000.0;
         let quotes = run.tally.quotes;
@@ -188,7 +193,7 @@ impl Report {
             Some(u) => (Some(u.upstream_calls), Some(u.token_calls), Some(u.cache)),
             None => (None, None, None),
         };
-        let report = Report {
+        Report {
             quotes,
             concurrency,
             elapsed_s,
@@ -217,8 +222,7 @@ impl Report {
             samples: run.samples,
             settings,
             floor: None,
-        };
-        (report, run.tally.latency_us)
+        }
     }
 
     /// The summary for people.

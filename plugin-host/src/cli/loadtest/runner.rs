@@ -57,8 +57,16 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
         _ => None,
     };
 
+    // Workers share a few tallies (a histogram is ~0.5 MB; one per worker would make a
+    // 1,000-worker run measure its own counters).
+    let shards: Arc<Vec<Mutex<Tally>>> = Arc::new(
+        (0..args.concurrency.min(TALLY_SHARDS))
+            .map(|_| Mutex::new(Tally::new()))
+            .collect(),
+    );
     let sampler = {
         let (done, stop, bar) = (done.clone(), stop.clone(), bar.clone());
+        let shards = shards.clone();
         tokio::spawn(async move {
             let mut samples = Vec::new();
             let mut last = (Instant::now(), 0u64);
@@ -68,7 +76,7 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
                 tick.tick().await;
                 let now = Instant::now();
                 let n = done.load(Ordering::Relaxed);
-                samples.push(sample(started, now, last, n));
+                samples.push(sample(started, now, last, n, &shards));
                 last = (now, n);
                 bar.set_position(match total {
                     Some(_) => n,
@@ -78,19 +86,12 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
             let now = Instant::now();
             let n = done.load(Ordering::Relaxed);
             if now > last.0 + Duration::from_millis(20) {
-                samples.push(sample(started, now, last, n));
+                samples.push(sample(started, now, last, n, &shards));
             }
             samples
         })
     };
 
-    // Workers share a few tallies (a histogram is ~0.5 MB; one per worker would make a
-    // 1,000-worker run measure its own counters).
-    let shards: Arc<Vec<Mutex<Tally>>> = Arc::new(
-        (0..args.concurrency.min(TALLY_SHARDS))
-            .map(|_| Mutex::new(Tally::new()))
-            .collect(),
-    );
     let ramp = Arc::new(SlowStart::new(args.concurrency, !args.no_ramp_up));
     let workers: Vec<_> = (0..args.concurrency)
         .map(|w| {
@@ -163,10 +164,6 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
     for w in workers {
         let _ = w.await;
     }
-    let mut tally = Tally::new();
-    for shard in Arc::try_unwrap(shards).unwrap_or_default() {
-        tally.merge(shard.into_inner().unwrap_or_else(|p| p.into_inner()));
-    }
     let elapsed = started.elapsed();
     let cpu_s = match (cpu_before, process::cpu_seconds()) {
         (Some(a), Some(b)) => Some(b - a),
@@ -175,6 +172,22 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
     stop.store(true, Ordering::Relaxed);
     let samples = sampler.await.unwrap_or_default();
     bar.finish_and_clear();
+    // Every worker and the sampler are done with the tallies now.
+    let mut tally = Tally::new();
+    let shards = Arc::try_unwrap(shards).unwrap_or_else(|shared| {
+        shared
+            .iter()
+            .map(|s| {
+                Mutex::new(std::mem::replace(
+                    &mut *s.lock().unwrap_or_else(|p| p.into_inner()),
+                    Tally::new(),
+                ))
+            })
+            .collect()
+    });
+    for shard in shards {
+        tally.merge(shard.into_inner().unwrap_or_else(|p| p.into_inner()));
+    }
     Run {
         tally,
         elapsed,
@@ -238,12 +251,33 @@ impl SlowStart {
     }
 }
 
-fn sample(started: Instant, now: Instant, last: (Instant, u64), n: u64) -> Sample {
+/// The sample at `now`: throughput since `last` (when `last.1` quotes were done; `n` now),
+/// memory, and the latencies and errors the workers' tallies counted meanwhile.
+fn sample(
+    started: Instant,
+    now: Instant,
+    last: (Instant, u64),
+    n: u64,
+    shards: &[Mutex<Tally>],
+) -> Sample {
     let dt = now.duration_since(last.0).as_secs_f64().max(1e-9);
+    let mut latency_us = Tally::new().latency_us;
+    let mut errors = 0;
+    for shard in shards {
+        shard
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take_interval(&mut latency_us, &mut errors);
+    }
+    let ms =
+        |q: f64| (!latency_us.is_empty()).then(|| latency_us.value_at_quantile(q) as f64 / 1000.0);
     Sample {
         t_s: now.duration_since(started).as_secs_f64(),
         quotes_per_s: n.saturating_sub(last.1) as f64 / dt,
         rss_mb: process::rss_mb(),
+        p50_ms: ms(0.50),
+        p99_ms: ms(0.99),
+        errors,
     }
 }
 

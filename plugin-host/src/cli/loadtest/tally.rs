@@ -19,6 +19,10 @@ pub type ErrorCounts = BTreeMap<String, BTreeMap<String, u64>>;
 pub struct Tally {
     /// Latency of each quote, in microseconds.
     pub latency_us: Histogram<u64>,
+    /// The same since the sampler last took it (see [`Tally::take_interval`]).
+    interval_us: Histogram<u64>,
+    /// Quotes with an error since the sampler last took them.
+    interval_errors: u64,
     /// Errors by carrier (`checkout` for a quote that failed as a whole) and kind.
     pub errors: ErrorCounts,
     /// Quotes in which every carrier answered.
@@ -34,9 +38,14 @@ pub struct Tally {
 impl Tally {
     /// Empty counts.
     pub fn new() -> Self {
+        let histogram = || {
+            Histogram::new_with_bounds(1, MAX_MICROS, 3)
+                .expect("1..1h at 3 significant figures is a valid histogram")
+        };
         Tally {
-            latency_us: Histogram::new_with_bounds(1, MAX_MICROS, 3)
-                .expect("1..1h at 3 significant figures is a valid histogram"),
+            latency_us: histogram(),
+            interval_us: histogram(),
+            interval_errors: 0,
             errors: BTreeMap::new(),
             complete: 0,
             quotes: 0,
@@ -49,6 +58,8 @@ impl Tally {
     pub fn record(&mut self, micros: u64, answer: &Answer) {
         self.quotes += 1;
         self.latency_us
+            .saturating_record(micros.clamp(1, MAX_MICROS));
+        self.interval_us
             .saturating_record(micros.clamp(1, MAX_MICROS));
         match answer.http {
             Some(HttpOutcome::Status(status)) => *self.http_status.entry(status).or_default() += 1,
@@ -68,9 +79,14 @@ impl Tally {
                 }
                 if clean {
                     self.complete += 1;
+                } else {
+                    self.interval_errors += 1;
                 }
             }
-            Err(e) => self.error(e),
+            Err(e) => {
+                self.interval_errors += 1;
+                self.error(e);
+            }
         }
     }
 
@@ -85,6 +101,15 @@ impl Tally {
             .or_default()
             .entry(e.kind.as_str().to_string())
             .or_default() += 1;
+    }
+
+    /// Adds the latencies and the count of quotes with errors since the last call to
+    /// `latency_us` and `errors`, and starts the next interval.
+    pub fn take_interval(&mut self, latency_us: &mut Histogram<u64>, errors: &mut u64) {
+        // Both histograms share bounds, so adding cannot fail.
+        let _ = latency_us.add(&self.interval_us);
+        self.interval_us.reset();
+        *errors += std::mem::take(&mut self.interval_errors);
     }
 
     /// Adds another worker's counts.
