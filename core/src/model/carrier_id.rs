@@ -1,6 +1,7 @@
 //! Carrier identifiers and what a carrier offers.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +15,9 @@ use crate::error::Error;
     schema(value_type = String, pattern = "^[a-z0-9_-]{1,64}$", example = "ups")
 )]
 #[serde(try_from = "String", into = "String")]
-pub struct CarrierId(String);
+// Shared text: every rate and shipping option names its carrier, and a clone of an `Arc`
+// does not allocate.
+pub struct CarrierId(Arc<str>);
 
 impl CarrierId {
     /// Checks and wraps an id.
@@ -25,7 +28,7 @@ impl CarrierId {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if ok {
-            Ok(CarrierId(id.to_string()))
+            Ok(CarrierId(Arc::from(id)))
         } else {
             Err(Error::invalid_request(
                 "carrier",
@@ -54,7 +57,7 @@ impl TryFrom<String> for CarrierId {
 
 impl From<CarrierId> for String {
     fn from(c: CarrierId) -> String {
-        c.0
+        c.0.to_string()
     }
 }
 

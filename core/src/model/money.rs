@@ -17,41 +17,48 @@ use crate::error::Error;
     schema(value_type = String, pattern = "^[A-Z]{3}$", example = "USD")
 )]
 #[serde(try_from = "String", into = "String")]
-pub struct Currency(String);
+// Held inline: every `Money` carries one, and copying three bytes costs nothing where a
+// `String` would allocate on each clone (pricing a cached answer clones many).
+pub struct Currency([u8; 3]);
 
 impl Currency {
     /// Parses a currency code; lower case is accepted and upper-cased.
     pub fn new(code: &str) -> Result<Self, Error> {
-        let code = code.trim().to_ascii_uppercase();
-        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
-            Ok(Currency(code))
-        } else {
-            Err(Error::invalid_request(
+        let trimmed = code.trim();
+        match <[u8; 3]>::try_from(trimmed.as_bytes()) {
+            Ok(bytes) if bytes.iter().all(u8::is_ascii_alphabetic) => {
+                Ok(Currency(bytes.map(|b| b.to_ascii_uppercase())))
+            }
+            _ => Err(Error::invalid_request(
                 "currency",
-                format!("`{code}` is not an ISO 4217 currency code"),
-            ))
+                format!(
+                    "`{}` is not an ISO 4217 currency code",
+                    trimmed.to_ascii_uppercase()
+                ),
+            )),
         }
     }
 
     /// US dollars.
     pub fn usd() -> Self {
-        Currency("USD".into())
+        Currency(*b"USD")
     }
 
     /// Canadian dollars.
     pub fn cad() -> Self {
-        Currency("CAD".into())
+        Currency(*b"CAD")
     }
 
     /// The three-letter code.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Always three ASCII letters (checked by `new`), so always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 
     /// Decimal places of the currency's minor unit (ISO 4217): 0 for the yen and the won, 3
     /// for the Gulf dinars, 4 for the Chilean and Uruguayan units of account, 2 otherwise.
     pub fn minor_units(&self) -> u32 {
-        match self.0.as_str() {
+        match self.as_str() {
             "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
             | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
             "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
@@ -70,19 +77,19 @@ impl TryFrom<String> for Currency {
 
 impl From<Currency> for String {
     fn from(c: Currency) -> String {
-        c.0
+        c.as_str().to_string()
     }
 }
 
 impl fmt::Debug for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
