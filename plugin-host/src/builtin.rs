@@ -190,14 +190,27 @@ fn stand_in_protocol(
             e.message
         ))
     })?;
-    let id = protocol.info().id;
-    if let Some(kind) = kind.filter(|k| *k != id.as_str()) {
-        return Err(Error::config(format!(
-            "{section}: the plugin {} calls itself carrier `{id}`, not `{kind}`",
-            plugin.path().display()
-        )));
+    if let Some(kind) = kind {
+        expect_carrier(&protocol, plugin, kind)
+            .map_err(|e| Error::config(format!("{section}: {}", e.message)))?;
     }
     Ok(Arc::new(protocol))
+}
+
+/// A `config` error unless `protocol`, made from `plugin`, is carrier `kind`.
+pub(crate) fn expect_carrier(
+    protocol: &dyn CarrierProtocol,
+    plugin: &Plugin,
+    kind: &str,
+) -> Result<()> {
+    let id = protocol.info().id;
+    if id.as_str() == kind {
+        return Ok(());
+    }
+    Err(Error::config(format!(
+        "the plugin {} calls itself carrier `{id}`, not `{kind}`",
+        plugin.path().display()
+    )))
 }
 
 /// Loads a `[[plugins]]` file: a `.wasm` with the section's sandbox limits.
@@ -208,6 +221,15 @@ fn load_plugin(path: &std::path::Path, section: &PluginSection) -> Result<Plugin
     }
     let _ = section;
     Plugin::load(path)
+}
+
+/// `plugin` with `section`'s sandbox limits: a `.wasm` loaded again with them (its compiled
+/// form is cached), a native library as it is.
+fn under_section(plugin: &Plugin, section: &PluginSection) -> Result<Plugin> {
+    match plugin.kind() {
+        crate::plugin::PluginKind::Wasm => load_plugin(plugin.path(), section),
+        crate::plugin::PluginKind::Native => Ok(plugin.clone()),
+    }
 }
 
 /// The library stem of a plugin file: `shipmux_canadapost` for `libshipmux_canadapost.so`,
@@ -273,8 +295,7 @@ pub fn registry_from_config(
         let protocol = match config.stand_in_for_library(&loaded.library_stem()) {
             Some(stand_in) => {
                 used(stand_in);
-                let loaded = load_plugin(stand_in.path(), plugin)?;
-                stand_in_protocol(&loaded, &name, &json, None)?
+                stand_in_protocol(&under_section(stand_in, plugin)?, &name, &json, None)?
             }
             None => Arc::new(loaded.instantiate(&json)?),
         };

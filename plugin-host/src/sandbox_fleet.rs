@@ -21,7 +21,7 @@ use std::sync::Arc;
 use shipmux_core::{Carrier, CarrierId, CarrierProtocol, Error, ErrorKind, Result};
 use shipmux_sandbox::{Sandbox, SandboxOptions};
 
-use crate::builtin::{Builtin, builtin, builtin_ids, builtin_of_plugin, builtins};
+use crate::builtin::{Builtin, builtin, builtin_ids, builtin_of_plugin, builtins, expect_carrier};
 use crate::http::{HttpCarrier, HttpCarrierOptions, HttpDriver};
 use crate::plugin::{Plugin, dylib_file_name, find_library};
 
@@ -134,14 +134,7 @@ impl SandboxFleet {
             .map(|b| b.carrier.carrier_id())
             .collect();
         for given in &options.plugins.given {
-            let Some(of) = builtin_of_plugin(given) else {
-                return Err(Error::config(format!(
-                    "the plugin {} ({}) is no built-in carrier's, so it has no simulator to \
-                     quote: give it an account with a config's [[plugins]] section",
-                    given.path().display(),
-                    given.manifest().name
-                )));
-            };
+            let of = simulated_builtin(given)?;
             if !wanted.iter().any(|id| id.as_str() == of.id()) {
                 return Err(Error::config(format!(
                     "the plugin {} is {}, which is not among the carriers chosen ({})",
@@ -199,6 +192,20 @@ impl SandboxFleet {
             s.sandbox.shutdown().await;
         }
     }
+}
+
+/// The built-in carrier that `plugin` is a build of, whose simulator it can be quoted against;
+/// a `config` error naming the file when it is no built-in carrier's (it needs an account in
+/// a config instead).
+pub fn simulated_builtin(plugin: &Plugin) -> Result<&'static Builtin> {
+    builtin_of_plugin(plugin).ok_or_else(|| {
+        Error::config(format!(
+            "the plugin {} ({}) is no built-in carrier's, so it has no simulator to quote: \
+             give it an account with a config's [[plugins]] section",
+            plugin.path().display(),
+            plugin.manifest().name
+        ))
+    })
 }
 
 /// The built-in carriers of `ids` (every built-in when empty), or an error naming the one
@@ -277,14 +284,7 @@ pub fn sandbox_protocol(
     let config = (builtin.sandbox.config)(base_url);
     let on_plugin = |plugin: Plugin| -> Result<SandboxProtocol> {
         let protocol = plugin.instantiate(&config)?;
-        let id = protocol.info().id;
-        if id.as_str() != builtin.id() {
-            return Err(Error::config(format!(
-                "the plugin {} calls itself carrier `{id}`, not `{}`",
-                plugin.path().display(),
-                builtin.id()
-            )));
-        }
+        expect_carrier(&protocol, &plugin, builtin.id())?;
         Ok(SandboxProtocol {
             protocol: Arc::new(protocol),
             plugin: Some(plugin),

@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 use shipmux_core::{Capabilities, CarrierId, CarrierInfo};
 
-use shipmux_host::sandbox_fleet::{PluginChoice, sandbox_protocol};
+use shipmux_host::sandbox_fleet::{PluginChoice, sandbox_protocol, simulated_builtin};
 use shipmux_host::{Config, HttpDriver, registry_from_config};
 
 use super::error::CliError;
@@ -83,17 +83,8 @@ pub async fn run(args: CarriersArgs) -> Result<ExitCode, CliError> {
         given: load_plugins(&args.plugin.plugins)?,
         find_libraries: true,
     };
-    if let Some(stray) = plugins
-        .given
-        .iter()
-        .find(|p| shipmux_host::builtin::builtin_of_plugin(p).is_none())
-    {
-        return Err(CliError::usage(format!(
-            "--plugin {}: {} is no built-in carrier's plugin; list it with a config's \
-             [[plugins]] section",
-            stray.path().display(),
-            stray.manifest().name
-        )));
+    for given in &plugins.given {
+        simulated_builtin(given)?;
     }
     for builtin in shipmux_host::builtins() {
         let chosen = sandbox_protocol(builtin, "http://127.0.0.1:1", &plugins, &mut notes)?;

@@ -2,9 +2,8 @@
 //! at its simulator in this process, carriers that also ship as a plugin loaded from it.
 
 use shipmux_core::{CarrierId, Secret};
-use shipmux_host::builtin::builtin_of_plugin;
 use shipmux_host::plugin::Plugin;
-use shipmux_host::sandbox_fleet::{FleetOptions, PluginChoice, SandboxFleet};
+use shipmux_host::sandbox_fleet::{FleetOptions, PluginChoice, SandboxFleet, simulated_builtin};
 use shipmux_host::{HttpCarrierOptions, HttpDriver};
 use shipmux_sandbox::{SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SandboxOptions};
 
@@ -28,8 +27,8 @@ pub async fn start_sandbox_fleet(
     let each = sandbox_options(sim, None);
     let mut carriers = wanted.to_vec();
     if !carriers.is_empty() {
-        for of in plugins.iter().filter_map(builtin_of_plugin) {
-            let id = of.carrier.carrier_id();
+        for plugin in &plugins {
+            let id = simulated_builtin(plugin)?.carrier.carrier_id();
             if !carriers.contains(&id) {
                 carriers.push(id);
             }

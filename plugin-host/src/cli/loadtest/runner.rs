@@ -174,18 +174,7 @@ pub async fn drive<T: Target>(args: &LoadtestArgs, target: Arc<T>) -> Run {
     bar.finish_and_clear();
     // Every worker and the sampler are done with the tallies now.
     let mut tally = Tally::new();
-    let shards = Arc::try_unwrap(shards).unwrap_or_else(|shared| {
-        shared
-            .iter()
-            .map(|s| {
-                Mutex::new(std::mem::replace(
-                    &mut *s.lock().unwrap_or_else(|p| p.into_inner()),
-                    Tally::new(),
-                ))
-            })
-            .collect()
-    });
-    for shard in shards {
+    for shard in Arc::try_unwrap(shards).unwrap_or_default() {
         tally.merge(shard.into_inner().unwrap_or_else(|p| p.into_inner()));
     }
     Run {

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use shipmux_core::CarrierId;
-use shipmux_host::builtin::builtin_of_plugin;
 use shipmux_host::plugin::Plugin;
+use shipmux_host::sandbox_fleet::simulated_builtin;
 use shipmux_sandbox::Stats;
 
 use super::{LoadtestArgs, workload};
@@ -68,14 +68,7 @@ impl Upstreams {
         }
         let mut on_plugins = BTreeMap::new();
         for plugin in plugins {
-            let of = builtin_of_plugin(plugin).ok_or_else(|| {
-                CliError::usage(format!(
-                    "--plugin {}: {} is no built-in carrier's plugin, so no sandbox can answer it",
-                    plugin.path().display(),
-                    plugin.manifest().name
-                ))
-            })?;
-            let id = of.carrier.carrier_id();
+            let id = simulated_builtin(plugin)?.carrier.carrier_id();
             on_plugins.insert(id.clone(), plugin.path().display().to_string());
             if !carriers.contains(&id) {
                 carriers.push(id);
