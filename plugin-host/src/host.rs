@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use futures::future::join_all;
 use shipmux_core::checkout::{
-    Checkout, CheckoutQuote, Consignment, ConsignmentQuote, ShippingOption,
+    Checkout, CheckoutQuote, Consignment, ConsignmentQuote, PackingStrategy, ShippingOption,
 };
 use shipmux_core::rules::{MethodOutcome, RealTimeQuery, ZoneMatcher};
 use shipmux_core::{
-    Carrier, CarrierId, Error, ErrorKind, ExchangeRates, Rate, RateRequest, Result, Tracking,
-    TrackingNumber,
+    Carrier, CarrierId, Error, ErrorKind, ExchangeRates, Parcel, Rate, RateRequest, Result,
+    Tracking, TrackingNumber,
 };
 use tokio::time::Instant;
 
@@ -390,24 +390,56 @@ impl Host {
                 MethodOutcome::Unavailable(_) => {}
             }
         }
-        let asks = real_time.iter().map(|(method_id, query)| {
-            self.ask_carrier(checkout, consignment, (&zone.id, method_id), query, due)
-        });
+        // The items are listed once, and packed once per packing strategy (carriers with the
+        // same weight limit share their parcels).
+        let items = match real_time.is_empty() {
+            true => Vec::new(),
+            false => checkout.items_to_pack(consignment),
+        };
+        let mut packed: Vec<(&PackingStrategy, Result<Vec<Parcel>>)> = Vec::new();
+        let parcels: Vec<Result<Vec<Parcel>>> = real_time
+            .iter()
+            .map(|(_, query)| {
+                if let Some((_, parcels)) = packed.iter().find(|(s, _)| **s == query.packing) {
+                    return parcels.clone();
+                }
+                let parcels = query.packing.pack(&items);
+                packed.push((&query.packing, parcels.clone()));
+                parcels
+            })
+            .collect();
+        let asks = real_time
+            .iter()
+            .zip(parcels)
+            .map(|((method_id, query), parcels)| {
+                self.ask_carrier(
+                    checkout,
+                    consignment,
+                    (&zone.id, method_id),
+                    query,
+                    parcels,
+                    due,
+                )
+            });
+        let answers = join_all(asks).await;
+        // Priced straight into the consignment's list, sized once for every answer.
+        let exchange = self.exchange_rates();
+        let rates: usize = answers.iter().flatten().map(|rates| rates.len()).sum();
+        quote.options.reserve(rates);
         let mut failed: Vec<CarrierId> = Vec::new();
-        for (answer, (_, query)) in join_all(asks).await.into_iter().zip(&real_time) {
-            match answer {
-                Ok(options) => quote.options.extend(options),
-                Err(e) => {
-                    // One error per carrier, however many of its methods failed.
-                    if !failed.contains(&query.carrier) {
-                        failed.push(query.carrier.clone());
-                        quote.errors.push(e.with_carrier(&query.carrier));
-                    }
+        for (answer, (method_id, query)) in answers.into_iter().zip(&real_time) {
+            let priced = answer.and_then(|rates| {
+                price_into(&mut quote.options, method_id, query, &rates, &exchange)
+            });
+            if let Err(e) = priced {
+                // One error per carrier, however many of its methods failed.
+                if !failed.contains(&query.carrier) {
+                    failed.push(query.carrier.clone());
+                    quote.errors.push(e.with_carrier(&query.carrier));
                 }
             }
         }
-        // Stable, each key computed once, options moved once (they are large).
-        quote.options.sort_by_cached_key(|o| o.cost.amount);
+        sort_by_cost(&mut quote.options);
         Ok(quote)
     }
 
@@ -417,17 +449,18 @@ impl Host {
         consignment: &Consignment,
         (zone_id, method_id): (&str, &str),
         query: &RealTimeQuery,
+        parcels: Result<Vec<Parcel>>,
         due: Instant,
-    ) -> Result<Vec<ShippingOption>> {
+    ) -> Result<Arc<Vec<Rate>>> {
         let carrier = self.registry.get(&query.carrier).cloned().ok_or_else(|| {
             Error::config(format!(
                 "method `{method_id}` uses carrier `{}`, which is not configured",
                 query.carrier
             ))
         })?;
-        let parcels = query.packing.pack(&checkout.items_to_pack(consignment))?;
+        let parcels = parcels?;
         if parcels.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Arc::default());
         }
         // The key is made from borrowed parts, and a fresh answer returned before anything
         // else is built: the request (address copies) and the deadline only on a miss.
@@ -467,14 +500,40 @@ impl Host {
                 self.quote_cached(carrier, key, request, due).await?
             }
         };
-        let exchange = self.exchange_rates();
-        rates
-            .iter()
-            .filter(|rate| query.allows(rate))
-            .map(|rate| {
-                let cost = query.pricing.cost_in(rate, &exchange)?;
-                Ok(ShippingOption::from_rate(method_id, rate, cost))
-            })
-            .collect()
+        Ok(rates)
+    }
+}
+
+/// `rates` that `query` allows, priced, appended to `options` as `method_id`'s; when one
+/// cannot be priced, none is added and that is the error.
+fn price_into(
+    options: &mut Vec<ShippingOption>,
+    method_id: &str,
+    query: &RealTimeQuery,
+    rates: &[Rate],
+    exchange: &ExchangeRates,
+) -> Result<()> {
+    let start = options.len();
+    for rate in rates.iter().filter(|rate| query.allows(rate)) {
+        match query.pricing.cost_in(rate, exchange) {
+            Ok(cost) => options.push(ShippingOption::from_rate(method_id, rate, cost)),
+            Err(e) => {
+                options.truncate(start);
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sorts `options` cheapest first, stable. Costs are rounded to their currency's minor units,
+/// so they nearly always share one scale and compare as integers (far cheaper than decimal
+/// comparison); otherwise they compare as decimals.
+fn sort_by_cost(options: &mut [ShippingOption]) {
+    let scale = options.first().map(|o| o.cost.amount.scale());
+    if options.iter().all(|o| Some(o.cost.amount.scale()) == scale) {
+        options.sort_by_cached_key(|o| o.cost.amount.mantissa());
+    } else {
+        options.sort_by_cached_key(|o| o.cost.amount);
     }
 }

@@ -8,6 +8,10 @@
 //! - Cache on, [`LookupFloor`]: each quote clones a precomputed answer out of a plain
 //!   `HashMap` — what an ideal cache hit costs in this harness, so the harness's own cost is
 //!   visible.
+//!
+//! Both floors are handed the same input as shipmux — the workload's checkout for the key,
+//! built by the harness for every quote and dropped after it — so that building the input is
+//! charged to both sides alike.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,7 +19,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use serde::Serialize;
-use shipmux_core::checkout::CheckoutQuote;
+use shipmux_core::checkout::{Checkout, CheckoutQuote};
 use shipmux_core::{Auth, CarrierProtocol, Error, ErrorKind, Parcel, RateRequest, Result};
 use shipmux_host::{Host, HttpDriver};
 
@@ -113,6 +117,7 @@ struct Calls {
 pub struct HttpFloor {
     client: reqwest::Client,
     carriers: Vec<Calls>,
+    origin: shipmux_core::Address,
 }
 
 impl HttpFloor {
@@ -160,7 +165,11 @@ impl HttpFloor {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| CliError::failed(format!("cannot build the HTTP client: {e}")))?;
-        Ok(HttpFloor { client, carriers })
+        Ok(HttpFloor {
+            client,
+            carriers,
+            origin: origin.clone(),
+        })
     }
 }
 
@@ -195,13 +204,13 @@ fn to_reqwest(
 }
 
 impl Target for HttpFloor {
-    type Request = ();
+    type Request = Checkout;
 
-    fn prepare(&self, _key: u64) -> Result<()> {
-        Ok(())
+    fn prepare(&self, key: u64) -> Result<Checkout> {
+        workload::checkout(&self.origin, key)
     }
 
-    async fn quote(&self, _n: u64, _request: ()) -> Answer {
+    async fn quote(&self, _n: u64, _checkout: Checkout) -> Answer {
         let sends = self.carriers.iter().flat_map(|c| {
             c.requests.iter().map(move |r| async move {
                 let request = r.try_clone().ok_or_else(|| {
@@ -232,6 +241,7 @@ impl Target for HttpFloor {
 /// The cache-on floor: every key's answer, computed once, cloned out of a `HashMap`.
 pub struct LookupFloor {
     answers: HashMap<u64, CheckoutQuote>,
+    origin: shipmux_core::Address,
 }
 
 impl LookupFloor {
@@ -255,18 +265,21 @@ impl LookupFloor {
                 answers.insert(key, quote);
             }
         }
-        Ok(LookupFloor { answers })
+        Ok(LookupFloor {
+            answers,
+            origin: origin.clone(),
+        })
     }
 }
 
 impl Target for LookupFloor {
-    type Request = u64;
+    type Request = (u64, Checkout);
 
-    fn prepare(&self, key: u64) -> Result<u64> {
-        Ok(key)
+    fn prepare(&self, key: u64) -> Result<(u64, Checkout)> {
+        Ok((key, workload::checkout(&self.origin, key)?))
     }
 
-    async fn quote(&self, _n: u64, key: u64) -> Answer {
+    async fn quote(&self, _n: u64, (key, _checkout): (u64, Checkout)) -> Answer {
         Answer {
             quote: self.answers.get(&key).cloned().ok_or_else(|| {
                 Error::new(
