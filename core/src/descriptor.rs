@@ -289,6 +289,13 @@ pub fn known() -> Vec<&'static CarrierDescriptor> {
     KNOWN.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
+/// The descriptor of `id` among the carriers known to this process (no list is copied: the
+/// checkout's hot path asks this for every real-time method).
+pub fn find_known(id: &str) -> Option<&'static CarrierDescriptor> {
+    let known = KNOWN.read().unwrap_or_else(|e| e.into_inner());
+    known.iter().copied().find(|d| d.id == id)
+}
+
 /// The descriptor of `id` among `descriptors`.
 pub fn find<'a>(
     descriptors: impl IntoIterator<Item = &'a CarrierDescriptor>,

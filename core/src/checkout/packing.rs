@@ -60,10 +60,7 @@ pub enum PackingStrategy {
 /// descriptor ([`crate::descriptor::known`]); BigCommerce's other carriers (Australia Post
 /// 30 kg, Royal Mail 20 kg) are listed here; 150 lb for the rest.
 pub fn carrier_max_weight(carrier: &str) -> Weight {
-    if let Some(d) = crate::descriptor::known()
-        .into_iter()
-        .find(|d| d.id == carrier)
-    {
+    if let Some(d) = crate::descriptor::find_known(carrier) {
         return d.max_parcel_weight;
     }
     match carrier {

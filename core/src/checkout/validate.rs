@@ -145,28 +145,26 @@ impl Checkout {
         let mut ids = HashSet::with_capacity(self.consignments.len());
         let mut shipped: HashMap<&str, i64> = HashMap::with_capacity(self.line_items.len());
         for (c, consignment) in self.consignments.iter().enumerate() {
-            let field = format!("consignments[{c}]");
+            // Named only on failure, as the line items are.
+            let field = |name: &str| format!("consignments[{c}].{name}");
             if consignment.id.trim().is_empty() {
-                return Err(Error::invalid_request(
-                    &format!("{field}.id"),
-                    "must not be empty",
-                ));
+                return Err(Error::invalid_request(&field("id"), "must not be empty"));
             }
             if !ids.insert(consignment.id.as_str()) {
                 return Err(Error::invalid_request(
-                    &format!("{field}.id"),
+                    &field("id"),
                     format!("`{}` appears twice", consignment.id),
                 ));
             }
-            consignment.address.validate(&format!("{field}.address"))?;
+            named(|| field("address"), |f| consignment.address.validate(f))?;
             if consignment.line_items.is_empty() {
                 return Err(Error::invalid_request(
-                    &format!("{field}.line_items"),
+                    &field("line_items"),
                     "a consignment must carry at least one item",
                 ));
             }
             for (l, line) in consignment.line_items.iter().enumerate() {
-                let field = |name: &str| format!("{field}.line_items[{l}].{name}");
+                let field = |name: &str| field(&format!("line_items[{l}].{name}"));
                 if !item_ids.contains(line.item_id.as_str()) {
                     return Err(Error::invalid_request(
                         &field("item_id"),

@@ -147,6 +147,10 @@ impl Money {
     /// most, none for the yen: [`Currency::minor_units`]), written with exactly that many.
     pub fn rounded(&self) -> Money {
         let places = self.currency.minor_units();
+        if self.amount.scale() == places {
+            // Already in minor units (most carriers' amounts): nothing to round or rescale.
+            return self.clone();
+        }
         let mut amount = self
             .amount
             .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);

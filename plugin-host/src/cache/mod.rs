@@ -13,7 +13,7 @@
 //!   the carrier, and an answer from the carrier is written there too.
 //!
 //! Freshness is judged with tokio's clock, so tests under `tokio::time::pause` control expiry;
-//! moka's own expiry (after the longest TTL, wall clock) only reclaims memory.
+//! an expired entry is dropped when next asked for, or evicted by the bounds like any other.
 
 mod carrier;
 mod key;
@@ -190,18 +190,11 @@ impl QuoteCache {
                 b
             }
         };
-        // Freshness is judged by `fresh_until` (tokio's clock); moka's own expiry only
-        // reclaims memory, after the longest TTL (cheaper per entry than per-entry expiry).
-        let longest = options
-            .ttl_per_carrier
-            .values()
-            .copied()
-            .fold(options.ttl, Duration::max);
-        let fresh = options.enabled.then(|| {
-            builder()
-                .time_to_live(longest.max(Duration::from_secs(1)))
-                .build()
-        });
+        // Freshness is judged by `fresh_until` (tokio's clock). The fresh map has no expiry of
+        // its own: moka's would add a write-order node and a clock read to every entry and
+        // lookup, and an expired entry is dropped when it is next asked for, or evicted by the
+        // bounds like any other.
+        let fresh = options.enabled.then(|| builder().build());
         let last_good = (options.enabled && options.serve_stale_on_error)
             .then(|| builder().time_to_live(options.max_stale).build());
         QuoteCache {
