@@ -537,3 +537,45 @@ fn sort_by_cost(options: &mut [ShippingOption]) {
         options.sort_by_cached_key(|o| o.cost.amount);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use shipmux_core::{Currency, Money};
+
+    fn option(method: &str, amount: Decimal) -> ShippingOption {
+        ShippingOption::flat(method, method, Money::new(amount, Currency::usd()))
+    }
+
+    fn methods(options: &[ShippingOption]) -> Vec<&str> {
+        options.iter().map(|o| o.method.as_str()).collect()
+    }
+
+    #[test]
+    fn options_sort_cheapest_first_keeping_ties_in_order_whatever_their_scales() {
+        // One scale: compared as integers.
+        let mut same = vec![
+            option("c", Decimal::new(1050, 2)),
+            option("a", Decimal::new(-100, 2)),
+            option("b1", Decimal::new(750, 2)),
+            option("b2", Decimal::new(750, 2)),
+        ];
+        sort_by_cost(&mut same);
+        assert_eq!(methods(&same), ["a", "b1", "b2", "c"]);
+
+        // Mixed scales (flat 10 and 5 beside carriers' 7.50 and 5.00): compared as decimals,
+        // where the integers 10 and 5 would wrongly come before 500 and 750.
+        let mut mixed = vec![
+            option("ten", Decimal::new(10, 0)),
+            option("seven-fifty", Decimal::new(750, 2)),
+            option("five", Decimal::new(500, 2)),
+            option("five-again", Decimal::new(5, 0)),
+        ];
+        sort_by_cost(&mut mixed);
+        assert_eq!(
+            methods(&mixed),
+            ["five", "five-again", "seven-fifty", "ten"]
+        );
+    }
+}
