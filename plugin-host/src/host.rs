@@ -391,27 +391,30 @@ impl Host {
             }
         }
         // The items are listed once, and packed once per packing strategy (carriers with the
-        // same weight limit share their parcels).
-        let items = match real_time.is_empty() {
-            true => Vec::new(),
-            false => checkout.items_to_pack(consignment),
+        // same weight limit share their parcels); each carrier borrows its packing.
+        let items = if real_time.is_empty() {
+            Vec::new()
+        } else {
+            checkout.items_to_pack(consignment)
         };
-        let mut packed: Vec<(&PackingStrategy, Result<Vec<Parcel>>)> = Vec::new();
-        let parcels: Vec<Result<Vec<Parcel>>> = real_time
+        let mut packings: Vec<(&PackingStrategy, Result<Vec<Parcel>>)> = Vec::new();
+        let packing_of: Vec<usize> = real_time
             .iter()
             .map(|(_, query)| {
-                if let Some((_, parcels)) = packed.iter().find(|(s, _)| **s == query.packing) {
-                    return parcels.clone();
-                }
-                let parcels = query.packing.pack(&items);
-                packed.push((&query.packing, parcels.clone()));
-                parcels
+                packings
+                    .iter()
+                    .position(|(strategy, _)| **strategy == query.packing)
+                    .unwrap_or_else(|| {
+                        packings.push((&query.packing, query.packing.pack(&items)));
+                        packings.len() - 1
+                    })
             })
             .collect();
         let asks = real_time
             .iter()
-            .zip(parcels)
-            .map(|((method_id, query), parcels)| {
+            .zip(&packing_of)
+            .map(|((method_id, query), &p)| {
+                let parcels = packings[p].1.as_deref().map_err(Error::clone);
                 self.ask_carrier(
                     checkout,
                     consignment,
@@ -449,7 +452,7 @@ impl Host {
         consignment: &Consignment,
         (zone_id, method_id): (&str, &str),
         query: &RealTimeQuery,
-        parcels: Result<Vec<Parcel>>,
+        parcels: Result<&[Parcel]>,
         due: Instant,
     ) -> Result<Arc<Vec<Rate>>> {
         let carrier = self.registry.get(&query.carrier).cloned().ok_or_else(|| {
@@ -468,7 +471,7 @@ impl Host {
             let shipment = Shipment {
                 origin: &checkout.origin,
                 destination: &consignment.address,
-                parcels: &parcels,
+                parcels,
                 services: query.services.as_deref(),
                 ship_date: None,
             };
@@ -488,7 +491,7 @@ impl Host {
                 let mut request = RateRequest {
                     origin: checkout.origin.clone(),
                     destination: consignment.address.clone(),
-                    parcels,
+                    parcels: parcels.to_vec(),
                     services: None,
                     ship_date: None,
                 };

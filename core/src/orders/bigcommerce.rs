@@ -257,9 +257,7 @@ fn carrier_from_slug(slug: &str) -> String {
 }
 
 fn slug_from_carrier(carrier: &str) -> String {
-    crate::descriptor::known()
-        .into_iter()
-        .find(|d| d.id == carrier)
+    crate::descriptor::find_known(carrier)
         .and_then(|d| d.bigcommerce.tracking_slug)
         .unwrap_or(carrier)
         .to_string()

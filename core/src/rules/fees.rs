@@ -176,12 +176,7 @@ impl FeeSchedule {
                 .ok_or_else(overflow)?;
             step(FeeStepKind::FixedShipping, self.fixed_shipping);
         }
-        let floored = if total.is_sign_negative() {
-            Decimal::ZERO
-        } else {
-            total
-        };
-        let rounded = Money::new(floored, base.currency.clone()).rounded();
+        let rounded = Money::new(total.max(Decimal::ZERO), base.currency.clone()).rounded();
         if rounded.amount != total {
             step(FeeStepKind::Rounding, rounded.amount - total);
         }
