@@ -1,16 +1,17 @@
 //! A short `shipmux loadtest` against in-process sandboxes: the report has every field and no
 //! errors; the counters agree with each other.
 
-use std::process::Command;
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::{Command, Output};
 
 #[test]
 fn a_short_load_test_reports_every_field_and_no_errors() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let report = dir.path().join("report.json");
     let plot = dir.path().join("plot.svg");
-    let out = Command::new(env!("CARGO_BIN_EXE_shipmux"))
-        .args([
-            "loadtest",
+    let (_, v) = loadtest(
+        dir.path(),
+        [
             "--quotes",
             "200",
             "--concurrency",
@@ -19,16 +20,12 @@ fn a_short_load_test_reports_every_field_and_no_errors() {
             "20",
             "--carriers",
             "ups,fedex,usps",
-            "--json",
-        ])
-        .arg(&report)
-        .arg("--plot")
-        .arg(&plot)
-        .output()
-        .expect("the shipmux binary runs");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let text = std::fs::read_to_string(&report).expect("report written");
-    let v: serde_json::Value = serde_json::from_str(&text).expect("report is JSON");
+            "--plot",
+        ]
+        .map(OsStr::new)
+        .into_iter()
+        .chain([plot.as_os_str()]),
+    );
 
     assert_eq!(v["quotes"], 200);
     assert_eq!(v["concurrency"], 16);
@@ -74,10 +71,9 @@ fn a_short_load_test_reports_every_field_and_no_errors() {
 #[test]
 fn a_rate_limited_run_stays_inside_the_limit_for_its_duration() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let report = dir.path().join("report.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_shipmux"))
-        .args([
-            "loadtest",
+    let (_, v) = loadtest(
+        dir.path(),
+        [
             "--duration",
             "1",
             "--concurrency",
@@ -91,14 +87,9 @@ fn a_rate_limited_run_stays_inside_the_limit_for_its_duration() {
             "off",
             "--distinct",
             "1000000",
-            "--json",
-        ])
-        .arg(&report)
-        .output()
-        .expect("the shipmux binary runs");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        ]
+        .map(OsStr::new),
+    );
     // 20/s with its default burst of 2: at most 2 + 20 calls in one second.
     let calls = v["upstream_calls"]["ups"].as_u64().unwrap();
     assert!(calls <= 22, "{calls} UPS calls in 1 s at 20/s: {v}");
@@ -118,26 +109,30 @@ fn a_rate_limited_run_stays_inside_the_limit_for_its_duration() {
 /// `loadtest --floor` with `extra` flags: the report as JSON.
 fn floor_report(extra: &[&str]) -> serde_json::Value {
     let dir = tempfile::tempdir().expect("temp dir");
-    let report = dir.path().join("report.json");
+    let flags = ["--floor", "--concurrency", "16", "--carriers", "ups,usps"];
+    let (out, v) = loadtest(dir.path(), flags.iter().chain(extra).map(OsStr::new));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("vs floor"), "{summary}");
+    v
+}
+
+/// `shipmux loadtest ARGS --json FILE` (the file in `dir`), which must succeed: its output and
+/// the report as JSON.
+fn loadtest<'a>(
+    dir: &Path,
+    args: impl IntoIterator<Item = &'a OsStr>,
+) -> (Output, serde_json::Value) {
+    let report = dir.join("report.json");
     let out = Command::new(env!("CARGO_BIN_EXE_shipmux"))
-        .args([
-            "loadtest",
-            "--floor",
-            "--concurrency",
-            "16",
-            "--carriers",
-            "ups,usps",
-        ])
-        .args(extra)
+        .arg("loadtest")
+        .args(args)
         .arg("--json")
         .arg(&report)
         .output()
         .expect("the shipmux binary runs");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("vs floor"), "{summary}");
-    serde_json::from_str(&std::fs::read_to_string(&report).expect("report written"))
-        .expect("report is JSON")
+    let text = std::fs::read_to_string(&report).expect("report written");
+    (out, serde_json::from_str(&text).expect("report is JSON"))
 }
 
 /// The floor's figures are there, and its ratios are ours over its.
