@@ -205,6 +205,69 @@ async fn concurrent_identical_misses_coalesce() {
 }
 
 #[tokio::test]
+async fn concurrent_identical_misses_share_one_failure() {
+    // A failing carrier is asked once, not once per waiting caller, and every caller gets
+    // its error; the next quote asks again (errors are not stored).
+    let req = request();
+    let (mock, handle) = MockCarrier::pair();
+    let (c, cache) = cached(Arc::new(mock), CacheOptions::default());
+    let quotes = futures::future::join_all((0..20).map(|_| c.quote(&req)));
+    let (results, ()) = tokio::join!(quotes, async {
+        let call = handle.next_call().await.unwrap();
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        call.fail(Error::new(ErrorKind::Unavailable, "HTTP 503"));
+    });
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().unwrap_err().kind == ErrorKind::Unavailable)
+    );
+    assert_eq!(handle.calls_made(), 1);
+    let s = cache.stats();
+    assert_eq!((s.misses, s.errors, s.coalesced), (1, 1, 19));
+    let (again, ()) = tokio::join!(c.quote(&req), async {
+        handle
+            .next_call()
+            .await
+            .unwrap()
+            .answer_quote(Ok(vec![rate("5.00")]));
+    });
+    assert_eq!(again.unwrap().len(), 1);
+    assert_eq!(handle.calls_made(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_waiter_loads_when_the_loading_caller_gives_up() {
+    // The first caller is dropped mid-load (its own caller timed out): the one waiting on it
+    // is not left hanging, it asks the carrier itself.
+    let req = request();
+    let (mock, handle) = MockCarrier::pair();
+    let (c, cache) = cached(Arc::new(mock), CacheOptions::default());
+    let first = c.quote(&req);
+    let second = c.quote(&req);
+    let (gave_up, answered, ()) = tokio::join!(
+        tokio::time::timeout(Duration::from_millis(50), first),
+        second,
+        async {
+            // The first call reaches the carrier and is never answered; once it is dropped,
+            // the second caller's call comes in.
+            let _unanswered = handle.next_call().await.unwrap();
+            handle
+                .next_call()
+                .await
+                .unwrap()
+                .answer_quote(Ok(vec![rate("5.00")]));
+        }
+    );
+    assert!(gave_up.is_err());
+    assert_eq!(answered.unwrap().len(), 1);
+    assert_eq!(handle.calls_made(), 2);
+    assert_eq!(cache.stats().misses, 1);
+}
+
+#[tokio::test]
 async fn the_cache_is_bounded_by_bytes_when_asked() {
     // Every weight from 1 to 400 lb is its own entry with its own rates (the table prices by
     // weight); a 64 KiB budget holds only some of them, whatever the entry capacity.

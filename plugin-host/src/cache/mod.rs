@@ -1,8 +1,9 @@
-//! `QuoteCache`: rates per (carrier, zone/method scope, normalized shipment), on moka.
+//! `QuoteCache`: rates per (carrier, zone/method scope, normalized shipment), on quick_cache.
 //!
 //! - bounded by entries and, optionally, by an approximate memory budget (`max_bytes`); TTL
 //!   per entry (default 10 min, per-carrier override);
-//! - concurrent identical misses coalesce into one upstream call (`try_get_with`);
+//! - concurrent identical misses coalesce into one upstream call (`in_flight`), whose answer
+//!   or error every waiter gets;
 //! - errors are never cached;
 //! - optionally, when the carrier fails, the last good answer is served (stale) instead;
 //! - compact: keys are inline bytes and identical rate lists are stored once (carriers price
@@ -16,6 +17,7 @@
 //! an expired entry is dropped when next asked for, or evicted by the bounds like any other.
 
 mod carrier;
+mod in_flight;
 mod key;
 pub mod second_level;
 mod shared;
@@ -23,14 +25,15 @@ mod shared;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use moka::future::Cache;
-use moka::ops::compute::Op;
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
 use shipmux_core::{CarrierId, Error, Rate, RateRequest, Result};
 use tokio::time::Instant;
 
+use in_flight::{InFlight, Turn};
 use second_level::SharedSecondLevel;
 use shared::{SharedRates, rates_size};
 
@@ -123,6 +126,7 @@ pub struct CacheStats {
 #[derive(Clone, Debug)]
 struct Entry {
     rates: Arc<Vec<Rate>>,
+    /// Until when it may be served (fresh, or in the last-good map stale).
     fresh_until: Instant,
     /// What this entry adds to memory, for the `max_bytes` bound (0 without one).
     weight: u32,
@@ -134,8 +138,26 @@ impl Entry {
     }
 }
 
-/// Bookkeeping per entry besides key and rates (moka's node, timers, the value).
-const ENTRY_OVERHEAD: usize = 200;
+/// Bookkeeping per entry besides key and rates (the map's slot and index, the value).
+const ENTRY_OVERHEAD: usize = 64;
+
+/// An entry's weight against the map's bound: its bytes under a byte budget, else 1.
+#[derive(Clone, Copy)]
+struct EntryWeight {
+    by_bytes: bool,
+}
+
+impl Weighter<QuoteKey, Entry> for EntryWeight {
+    fn weight(&self, _: &QuoteKey, entry: &Entry) -> u64 {
+        if self.by_bytes {
+            u64::from(entry.weight)
+        } else {
+            1
+        }
+    }
+}
+
+type Map = Cache<QuoteKey, Entry, EntryWeight>;
 
 #[derive(Default)]
 struct Counters {
@@ -151,8 +173,10 @@ struct Counters {
 pub struct QuoteCache {
     options: CacheOptions,
     /// `None` when the cache is off.
-    fresh: Option<Cache<QuoteKey, Entry>>,
-    last_good: Option<Cache<QuoteKey, Entry>>,
+    fresh: Option<Map>,
+    last_good: Option<Map>,
+    /// Misses being loaded, which identical misses wait for.
+    in_flight: InFlight,
     shared: SharedRates,
     /// Least weight of an entry, so that `capacity` holds under `max_bytes` too.
     min_weight: u32,
@@ -173,34 +197,30 @@ impl std::fmt::Debug for QuoteCache {
 impl QuoteCache {
     /// A cache with `options`.
     pub fn new(options: CacheOptions) -> Self {
-        // With a byte budget, moka bounds total weight; every entry weighs at least
+        // With a byte budget the map bounds total weight; every entry weighs at least
         // budget / capacity, so the entry bound holds as well.
-        let (max_capacity, min_weight) = match options.max_bytes {
+        let (max_weight, min_weight) = match options.max_bytes {
             Some(bytes) => {
                 let min = bytes.div_ceil(options.capacity.max(1));
                 (bytes, u32::try_from(min).unwrap_or(u32::MAX))
             }
             None => (options.capacity, 0),
         };
-        let builder = || {
-            let b = Cache::builder().max_capacity(max_capacity);
-            if options.max_bytes.is_some() {
-                b.weigher(|_: &QuoteKey, e: &Entry| e.weight)
-            } else {
-                b
-            }
+        let weight = EntryWeight {
+            by_bytes: options.max_bytes.is_some(),
         };
-        // Freshness is judged by `fresh_until` (tokio's clock). The fresh map has no expiry of
-        // its own: moka's would add a write-order node and a clock read to every entry and
-        // lookup, and an expired entry is dropped when it is next asked for, or evicted by the
-        // bounds like any other.
-        let fresh = options.enabled.then(|| builder().build());
-        let last_good = (options.enabled && options.serve_stale_on_error)
-            .then(|| builder().time_to_live(options.max_stale).build());
+        let items = usize::try_from(options.capacity).unwrap_or(usize::MAX);
+        // Freshness is judged by `fresh_until` (tokio's clock), so the maps need no expiry of
+        // their own: an expired entry is replaced when next loaded, or evicted by the bounds
+        // like any other.
+        let map = || Map::with_weighter(items, max_weight.max(1), weight);
+        let fresh = options.enabled.then(map);
+        let last_good = (options.enabled && options.serve_stale_on_error).then(map);
         QuoteCache {
             options,
             fresh,
             last_good,
+            in_flight: InFlight::default(),
             shared: SharedRates::default(),
             min_weight,
             counters: Counters::default(),
@@ -249,7 +269,7 @@ impl QuoteCache {
     /// is none or the cache is off. Cheaper than [`get_or_load`](Self::get_or_load) when the
     /// caller would have to prepare the load first.
     pub async fn fresh(&self, key: &QuoteKey) -> Option<Arc<Vec<Rate>>> {
-        let entry = self.fresh.as_ref()?.get(key).await?;
+        let entry = self.fresh.as_ref()?.get(key)?;
         if entry.fresh(Instant::now()) {
             self.counters.hits.fetch_add(1, Ordering::Relaxed);
             Some(entry.rates)
@@ -305,88 +325,116 @@ impl QuoteCache {
         let Some(fresh) = &self.fresh else {
             return self.bypass(load).await;
         };
-        let now = Instant::now();
-        if let Some(entry) = fresh.get(&key).await {
-            if entry.fresh(now) {
-                self.counters.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok((entry.rates, CacheSource::Hit));
-            }
-            // Expired by our clock: drop it unless someone already replaced it.
-            fresh
-                .entry(key.clone())
-                .and_compute_with(|e| async move {
-                    match e {
-                        Some(e) if !e.value().fresh(Instant::now()) => Op::Remove,
-                        _ => Op::Nop,
-                    }
-                })
-                .await;
+        if let Some(entry) = self.fresh_entry(fresh, &key) {
+            self.counters.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok((entry.rates, CacheSource::Hit));
         }
-        let ran = AtomicBool::new(false);
-        let from_second = AtomicBool::new(false);
-        let ttl = self.ttl_of(key.carrier());
-        let result = fresh
-            .try_get_with(key.clone(), async {
-                ran.store(true, Ordering::Relaxed);
-                let shared_key = self.second.as_ref().map(|_| second_level::shared_key(&key));
-                if let (Some(second), Some(shared_key)) = (&self.second, &shared_key)
-                    && let Some((rates, left)) =
-                        second_level::found_or_leased(second.as_ref(), shared_key).await
-                {
-                    from_second.store(true, Ordering::Relaxed);
-                    return Ok(self.entry(&key, rates, left.min(ttl)));
-                }
-                let loaded = load().await;
-                if let (Some(second), Some(shared_key)) = (&self.second, shared_key) {
-                    match loaded.as_ref().ok().and_then(|r| second_level::encode(r)) {
-                        // Written before answering (bounded by the store's timeout), so that
-                        // once a quote is answered every replica can find it; this also ends
-                        // the fetch lease.
-                        Some(bytes) => second.put(&shared_key, bytes, ttl).await,
-                        // The carrier failed: let the next replica try at once.
-                        None => second.release(&shared_key).await,
+        let loader = loop {
+            match self.in_flight.join(&key) {
+                Turn::Load(loader) => break loader,
+                Turn::Wait(load) => {
+                    // `None`: the loading call was dropped unfinished; join again.
+                    if let Some(result) = in_flight::wait(load).await {
+                        self.counters.coalesced.fetch_add(1, Ordering::Relaxed);
+                        return match result {
+                            Ok(entry) => Ok((entry.rates, CacheSource::Coalesced)),
+                            Err(e) => self.stale_or(&key, e),
+                        };
                     }
                 }
-                let rates = loaded?;
-                Ok::<_, Error>(self.entry(&key, rates, ttl))
-            })
-            .await;
-        let ran = ran.load(Ordering::Relaxed);
+            }
+        };
+        // A second look: a load may have been stored between the first look and the join.
+        if let Some(entry) = self.fresh_entry(fresh, &key) {
+            loader.finish(&Ok(entry.clone()));
+            self.counters.coalesced.fetch_add(1, Ordering::Relaxed);
+            return Ok((entry.rates, CacheSource::Coalesced));
+        }
+        let (result, source) = self.load(&key, load).await;
+        if let Ok(entry) = &result {
+            fresh.insert(key.clone(), entry.clone());
+        }
+        loader.finish(&result);
         match result {
-            Ok(entry) if ran && from_second.load(Ordering::Relaxed) => {
+            Ok(entry) if source == CacheSource::Shared => {
                 self.counters.shared_hits.fetch_add(1, Ordering::Relaxed);
-                Ok((entry.rates, CacheSource::Shared))
+                Ok((entry.rates, source))
             }
             Ok(entry) => {
-                let source = if ran {
-                    self.counters.misses.fetch_add(1, Ordering::Relaxed);
-                    if let Some(last) = &self.last_good {
-                        last.insert(key, entry.clone()).await;
-                    }
-                    CacheSource::Miss
-                } else {
-                    self.counters.coalesced.fetch_add(1, Ordering::Relaxed);
-                    CacheSource::Coalesced
-                };
+                self.counters.misses.fetch_add(1, Ordering::Relaxed);
+                if let Some(last) = &self.last_good {
+                    let until = Instant::now() + self.options.max_stale;
+                    last.insert(
+                        key,
+                        Entry {
+                            fresh_until: until,
+                            ..entry.clone()
+                        },
+                    );
+                }
                 Ok((entry.rates, source))
             }
             Err(e) => {
-                if ran {
-                    self.counters.misses.fetch_add(1, Ordering::Relaxed);
-                    self.counters.errors.fetch_add(1, Ordering::Relaxed);
-                } else {
-                    self.counters.coalesced.fetch_add(1, Ordering::Relaxed);
-                }
-                if let Some(last) = &self.last_good
-                    && let Some(entry) = last.get(&key).await
-                {
-                    self.counters.stale.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(carrier = key.carrier(), error = %e, "serving stale rates");
-                    return Ok((entry.rates, CacheSource::Stale));
-                }
-                Err(Error::clone(&e))
+                self.counters.misses.fetch_add(1, Ordering::Relaxed);
+                self.counters.errors.fetch_add(1, Ordering::Relaxed);
+                self.stale_or(&key, e)
             }
         }
+    }
+
+    /// `key`'s entry in `map` if it may still be served.
+    fn fresh_entry(&self, map: &Map, key: &QuoteKey) -> Option<Entry> {
+        map.get(key).filter(|e| e.fresh(Instant::now()))
+    }
+
+    /// A new entry for `key` from the shared second level or, failing that, from `load` (its
+    /// answer then written to the second level); where it came from.
+    async fn load<F, Fut>(&self, key: &QuoteKey, load: F) -> (Result<Entry>, CacheSource)
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<Rate>>>,
+    {
+        let ttl = self.ttl_of(key.carrier());
+        let Some(second) = &self.second else {
+            return (
+                load().await.map(|rates| self.entry(key, rates, ttl)),
+                CacheSource::Miss,
+            );
+        };
+        let shared_key = second_level::shared_key(key);
+        if let Some((rates, left)) =
+            second_level::found_or_leased(second.as_ref(), &shared_key).await
+        {
+            return (
+                Ok(self.entry(key, rates, left.min(ttl))),
+                CacheSource::Shared,
+            );
+        }
+        let loaded = load().await;
+        match loaded.as_ref().ok().and_then(|r| second_level::encode(r)) {
+            // Written before answering (bounded by the store's timeout), so that once a quote
+            // is answered every replica can find it; this also ends the fetch lease.
+            Some(bytes) => second.put(&shared_key, bytes, ttl).await,
+            // The carrier failed: let the next replica try at once.
+            None => second.release(&shared_key).await,
+        }
+        (
+            loaded.map(|rates| self.entry(key, rates, ttl)),
+            CacheSource::Miss,
+        )
+    }
+
+    /// The last good answer for `key` instead of `error`, when stale answers are served and
+    /// there is one.
+    fn stale_or(&self, key: &QuoteKey, error: Error) -> Result<(Arc<Vec<Rate>>, CacheSource)> {
+        if let Some(last) = &self.last_good
+            && let Some(entry) = self.fresh_entry(last, key)
+        {
+            self.counters.stale.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(carrier = key.carrier(), error = %error, "serving stale rates");
+            return Ok((entry.rates, CacheSource::Stale));
+        }
+        Err(error)
     }
 
     /// The result of `load`, not cached and not shared with identical calls (what
@@ -418,32 +466,26 @@ impl QuoteCache {
         }
     }
 
-    /// Entries currently held (after pending maintenance).
+    /// Entries currently held.
     pub async fn entry_count(&self) -> u64 {
-        let Some(fresh) = &self.fresh else {
-            return 0;
-        };
-        fresh.run_pending_tasks().await;
-        fresh.entry_count()
+        self.fresh.as_ref().map_or(0, |f| f.len() as u64)
     }
 
-    /// The entries' approximate memory (see [`CacheOptions::max_bytes`]; 0 without a budget),
-    /// after pending maintenance.
+    /// The entries' approximate memory (see [`CacheOptions::max_bytes`]; 0 without a budget).
     pub async fn weighted_size(&self) -> u64 {
-        let Some(fresh) = &self.fresh else {
-            return 0;
-        };
-        fresh.run_pending_tasks().await;
-        fresh.weighted_size()
+        match (&self.fresh, self.options.max_bytes) {
+            (Some(fresh), Some(_)) => fresh.weight(),
+            _ => 0,
+        }
     }
 
     /// Drops every entry (fresh and last good).
     pub fn clear(&self) {
         if let Some(fresh) = &self.fresh {
-            fresh.invalidate_all();
+            fresh.clear();
         }
         if let Some(l) = &self.last_good {
-            l.invalidate_all();
+            l.clear();
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The quote cache's second level: a store shared by every replica (Redis, in
-//! `crate::redis`), under the in-process moka cache.
+//! `crate::redis`), under the in-process map.
 //!
 //! On a local miss the cache asks the second level before the carrier; an answer found there
 //! fills the local cache for the time the shared entry has left, so a quote one replica paid

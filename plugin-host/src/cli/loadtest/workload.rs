@@ -70,7 +70,7 @@ pub fn rules_json(carriers: &[CarrierId]) -> serde_json::Value {
 }
 
 /// Cache entries for `distinct` keys quoted by `carriers` carriers, with a quarter to spare
-/// (moka sizes its bookkeeping by it).
+/// (the cache's shards fill unevenly, and one that is full evicts).
 pub fn cache_capacity(distinct: u32, carriers: usize) -> u64 {
     (u64::from(distinct) * carriers as u64 * 5 / 4).max(10_000)
 }
