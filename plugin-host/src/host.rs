@@ -410,21 +410,30 @@ impl Host {
                     })
             })
             .collect();
-        let asks = real_time
-            .iter()
-            .zip(&packing_of)
-            .map(|((method_id, query), &p)| {
-                let parcels = packings[p].1.as_deref().map_err(Error::clone);
-                self.ask_carrier(
-                    checkout,
-                    consignment,
-                    (&zone.id, method_id),
-                    query,
-                    parcels,
-                    due,
-                )
-            });
-        let answers = join_all(asks).await;
+        // Fresh answers are looked up first, without a future per carrier; only the misses
+        // are asked for, together.
+        let mut answers = Vec::with_capacity(real_time.len());
+        let mut misses = Vec::new();
+        for ((method_id, query), &p) in real_time.iter().zip(&packing_of) {
+            let parcels = packings[p].1.as_deref().map_err(Error::clone);
+            match self.look_up(checkout, consignment, (&zone.id, method_id), query, parcels) {
+                Ok(Lookup::Found(rates)) => answers.push(Ok(rates)),
+                Ok(Lookup::Missing(miss)) => {
+                    misses.push((answers.len(), miss));
+                    answers.push(Ok(Arc::default()));
+                }
+                Err(e) => answers.push(Err(e)),
+            }
+        }
+        if !misses.is_empty() {
+            let loads = misses
+                .iter_mut()
+                .map(|(_, miss)| self.load(checkout, consignment, miss, due));
+            let loaded = join_all(loads).await;
+            for ((at, _), loaded) in misses.iter().zip(loaded) {
+                answers[*at] = loaded;
+            }
+        }
         // Priced straight into the consignment's list, sized once for every answer.
         let exchange = self.exchange_rates();
         let rates: usize = answers.iter().flatten().map(|rates| rates.len()).sum();
@@ -446,16 +455,17 @@ impl Host {
         Ok(quote)
     }
 
-    async fn ask_carrier(
-        &self,
+    /// What the cache holds for `query`'s carrier asked about `parcels` (none for no parcels),
+    /// or what is needed to ask it. Nothing is built for a fresh answer but its key.
+    fn look_up<'a>(
+        &'a self,
         checkout: &Checkout,
         consignment: &Consignment,
         (zone_id, method_id): (&str, &str),
-        query: &RealTimeQuery,
-        parcels: Result<&[Parcel]>,
-        due: Instant,
-    ) -> Result<Arc<Vec<Rate>>> {
-        let carrier = self.registry.get(&query.carrier).cloned().ok_or_else(|| {
+        query: &'a RealTimeQuery,
+        parcels: Result<&'a [Parcel]>,
+    ) -> Result<Lookup<'a>> {
+        let carrier = self.registry.get(&query.carrier).ok_or_else(|| {
             Error::config(format!(
                 "method `{method_id}` uses carrier `{}`, which is not configured",
                 query.carrier
@@ -463,10 +473,8 @@ impl Host {
         })?;
         let parcels = parcels?;
         if parcels.is_empty() {
-            return Ok(Arc::default());
+            return Ok(Lookup::Found(Arc::default()));
         }
-        // The key is made from borrowed parts, and a fresh answer returned before anything
-        // else is built: the request (address copies) and the deadline only on a miss.
         let key = self.cache.enabled().then(|| {
             let shipment = Shipment {
                 origin: &checkout.origin,
@@ -481,30 +489,55 @@ impl Host {
                 &shipment,
             )
         });
-        let cached = match &key {
-            Some(key) => self.cache.fresh(key).await,
-            None => None,
-        };
-        let rates = match cached {
-            Some(rates) => rates,
-            None => {
-                let mut request = RateRequest {
-                    origin: checkout.origin.clone(),
-                    destination: consignment.address.clone(),
-                    parcels: parcels.to_vec(),
-                    services: None,
-                    ship_date: None,
-                };
-                if let Some(services) = &query.services {
-                    request = request.with_services(services.iter().cloned());
-                }
-                // The checkout's addresses were validated and packing makes valid parcels;
-                // carriers validate again on a miss, so the hit path does not pay twice.
-                self.quote_cached(carrier, key, request, due).await?
-            }
-        };
-        Ok(rates)
+        if let Some(rates) = key.as_ref().and_then(|key| self.cache.fresh(key)) {
+            return Ok(Lookup::Found(rates));
+        }
+        Ok(Lookup::Missing(Miss {
+            carrier,
+            key,
+            query,
+            parcels,
+        }))
     }
+
+    /// `miss`'s carrier's answer, through the cache (one call for identical misses).
+    async fn load(
+        &self,
+        checkout: &Checkout,
+        consignment: &Consignment,
+        miss: &mut Miss<'_>,
+        due: Instant,
+    ) -> Result<Arc<Vec<Rate>>> {
+        let mut request = RateRequest {
+            origin: checkout.origin.clone(),
+            destination: consignment.address.clone(),
+            parcels: miss.parcels.to_vec(),
+            services: None,
+            ship_date: None,
+        };
+        if let Some(services) = &miss.query.services {
+            request = request.with_services(services.iter().cloned());
+        }
+        // The checkout's addresses were validated and packing makes valid parcels; carriers
+        // validate again on a miss, so the hit path does not pay twice.
+        self.quote_cached(miss.carrier.clone(), miss.key.take(), request, due)
+            .await
+    }
+}
+
+/// A carrier's answer found in the cache, or what asking it takes.
+enum Lookup<'a> {
+    Found(Arc<Vec<Rate>>),
+    Missing(Miss<'a>),
+}
+
+/// A real-time method's carrier to be asked.
+struct Miss<'a> {
+    carrier: &'a Arc<dyn Carrier>,
+    /// `None` with the cache off.
+    key: Option<QuoteKey>,
+    query: &'a RealTimeQuery,
+    parcels: &'a [Parcel],
 }
 
 /// `rates` that `query` allows, priced, appended to `options` as `method_id`'s; when one

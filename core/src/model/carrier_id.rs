@@ -1,6 +1,8 @@
 //! Carrier identifiers and what a carrier offers.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -8,16 +10,54 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 /// A carrier's id: lower-case letters, digits, `_` and `-` (`ups`, `fedex`, `canadapost`).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "openapi",
     derive(utoipa::ToSchema),
     schema(value_type = String, pattern = "^[a-z0-9_-]{1,64}$", example = "ups")
 )]
 #[serde(try_from = "String", into = "String")]
-// Shared text: every rate and shipping option names its carrier, and a clone of an `Arc`
-// does not allocate.
-pub struct CarrierId(Arc<str>);
+// Every rate and shipping option names its carrier, and ids are compared for every option of
+// every quote: a short id is held inline (a clone copies 24 bytes, with no allocation and no
+// reference count that threads would share; equality compares fixed-size arrays), a long one
+// as shared text.
+pub struct CarrierId(Repr);
+
+/// The longest id held inline.
+const INLINE: usize = 22;
+
+/// An id's text: inline exactly when it fits (so that equal ids have equal representations),
+/// the unused bytes zero.
+#[derive(Clone, PartialEq, Eq)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Shared(Arc<str>),
+}
+
+impl Repr {
+    fn new(id: &str) -> Self {
+        if id.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..id.len()].copy_from_slice(id.as_bytes());
+            Repr::Inline {
+                len: id.len() as u8,
+                bytes,
+            }
+        } else {
+            Repr::Shared(Arc::from(id))
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Repr::Inline { len, bytes } => {
+                // Only ever copied from a `str`, whole.
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Repr::Shared(text) => text,
+        }
+    }
+}
 
 impl CarrierId {
     /// Checks and wraps an id.
@@ -28,7 +68,7 @@ impl CarrierId {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if ok {
-            Ok(CarrierId(Arc::from(id)))
+            Ok(CarrierId(Repr::new(id)))
         } else {
             Err(Error::invalid_request(
                 "carrier",
@@ -44,7 +84,34 @@ impl CarrierId {
 
     /// The id as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
+    }
+}
+
+impl PartialEq for CarrierId {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for CarrierId {}
+
+// Hashed and ordered as its text.
+impl Hash for CarrierId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for CarrierId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CarrierId {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -57,19 +124,19 @@ impl TryFrom<String> for CarrierId {
 
 impl From<CarrierId> for String {
     fn from(c: CarrierId) -> String {
-        c.0.to_string()
+        c.as_str().to_string()
     }
 }
 
 impl fmt::Debug for CarrierId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Display for CarrierId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -142,5 +209,49 @@ impl CarrierInfo {
             .iter()
             .find(|s| s.code == code)
             .map(|s| s.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_ids_read_back_compare_and_order_as_their_text() {
+        let long = "a-carrier-with-a-rather-long-name_0123456789";
+        let ids = [
+            "ups",
+            "canadapost",
+            "a",
+            long,
+            "zz",
+            "dhl-express-v2-eu-zone_x",
+        ];
+        for a in ids {
+            let id = CarrierId::new(a).unwrap();
+            assert_eq!(id.as_str(), a);
+            assert_eq!(id.to_string(), a);
+            assert_eq!(String::from(id.clone()), a);
+            for b in ids {
+                let other = CarrierId::new(b).unwrap();
+                assert_eq!(id == other, a == b, "{a} == {b}");
+                assert_eq!(id.cmp(&other), a.cmp(b), "{a} cmp {b}");
+            }
+        }
+        // Hashed as the text, so equal ids find each other in maps whatever their length.
+        let set: std::collections::HashSet<CarrierId> =
+            ids.iter().map(|i| CarrierId::new(i).unwrap()).collect();
+        assert!(
+            ids.iter()
+                .all(|i| set.contains(&CarrierId::new(i).unwrap()))
+        );
+        assert_eq!(set.len(), ids.len());
+    }
+
+    #[test]
+    fn ids_round_trip_through_json() {
+        let id: CarrierId = serde_json::from_str("\"dhlexpress\"").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"dhlexpress\"");
+        assert!(serde_json::from_str::<CarrierId>("\"UPS\"").is_err());
     }
 }

@@ -268,7 +268,7 @@ impl QuoteCache {
     /// A fresh cached answer for `key`, counted as a hit; `None` (nothing counted) when there
     /// is none or the cache is off. Cheaper than [`get_or_load`](Self::get_or_load) when the
     /// caller would have to prepare the load first.
-    pub async fn fresh(&self, key: &QuoteKey) -> Option<Arc<Vec<Rate>>> {
+    pub fn fresh(&self, key: &QuoteKey) -> Option<Arc<Vec<Rate>>> {
         let entry = self.fresh.as_ref()?.get(key)?;
         if entry.fresh(Instant::now()) {
             self.counters.hits.fetch_add(1, Ordering::Relaxed);
