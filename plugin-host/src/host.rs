@@ -434,14 +434,29 @@ impl Host {
                 answers[*at] = loaded;
             }
         }
-        // Priced straight into the consignment's list, sized once for every answer.
-        let exchange = self.exchange_rates();
+        // Priced straight into the consignment's list, sized once for every answer. The
+        // exchange rates (behind a lock every thread reads) only when an answer needs them.
+        let foreign = answers.iter().zip(&real_time).any(|(answer, (_, query))| {
+            answer.as_ref().is_ok_and(|rates| {
+                rates
+                    .iter()
+                    .any(|r| r.total.currency != query.pricing.currency)
+            })
+        });
+        let (held, none);
+        let exchange: &ExchangeRates = if foreign {
+            held = self.exchange_rates();
+            &held
+        } else {
+            none = ExchangeRates::none();
+            &none
+        };
         let rates: usize = answers.iter().flatten().map(|rates| rates.len()).sum();
         quote.options.reserve(rates);
         let mut failed: Vec<CarrierId> = Vec::new();
         for (answer, (method_id, query)) in answers.into_iter().zip(&real_time) {
             let priced = answer.and_then(|rates| {
-                price_into(&mut quote.options, method_id, query, &rates, &exchange)
+                price_into(&mut quote.options, method_id, query, &rates, exchange)
             });
             if let Err(e) = priced {
                 // One error per carrier, however many of its methods failed.

@@ -58,11 +58,12 @@ impl Currency {
     /// Decimal places of the currency's minor unit (ISO 4217): 0 for the yen and the won, 3
     /// for the Gulf dinars, 4 for the Chilean and Uruguayan units of account, 2 otherwise.
     pub fn minor_units(&self) -> u32 {
-        match self.as_str() {
-            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
-            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-            "CLF" | "UYW" => 4,
+        // On the bytes: asked for every option priced, and three bytes compare as one integer.
+        match &self.0 {
+            b"BIF" | b"CLP" | b"DJF" | b"GNF" | b"ISK" | b"JPY" | b"KMF" | b"KRW" | b"PYG"
+            | b"RWF" | b"UGX" | b"UYI" | b"VND" | b"VUV" | b"XAF" | b"XOF" | b"XPF" => 0,
+            b"BHD" | b"IQD" | b"JOD" | b"KWD" | b"LYD" | b"OMR" | b"TND" => 3,
+            b"CLF" | b"UYW" => 4,
             _ => 2,
         }
     }
@@ -162,5 +163,29 @@ impl Money {
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_units_follow_iso_4217_and_rounding_uses_them() {
+        let units = |code: &str| Currency::new(code).unwrap().minor_units();
+        assert_eq!(
+            ["USD", "jpy", "KRW", "KWD", "BHD", "CLF", "EUR", "XPF"].map(units),
+            [2, 0, 0, 3, 3, 4, 2, 0]
+        );
+        let rounded = |amount: &str, code: &str| {
+            Money::new(amount.parse().unwrap(), Currency::new(code).unwrap())
+                .rounded()
+                .amount
+                .to_string()
+        };
+        assert_eq!(rounded("10.005", "USD"), "10.01");
+        assert_eq!(rounded("1499.5", "JPY"), "1500");
+        assert_eq!(rounded("1.2345", "KWD"), "1.235");
+        assert_eq!(rounded("7", "EUR"), "7.00");
     }
 }
