@@ -21,6 +21,7 @@ mod in_flight;
 mod key;
 pub mod second_level;
 mod shared;
+mod striped;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -36,6 +37,7 @@ use tokio::time::Instant;
 use in_flight::{InFlight, Turn};
 use second_level::SharedSecondLevel;
 use shared::{SharedRates, rates_size};
+use striped::StripedCounter;
 
 pub use carrier::CachedCarrier;
 pub(crate) use key::Shipment;
@@ -161,7 +163,8 @@ type Map = Cache<QuoteKey, Entry, EntryWeight>;
 
 #[derive(Default)]
 struct Counters {
-    hits: AtomicU64,
+    /// Counted on every hit, by every thread: striped.
+    hits: StripedCounter,
     misses: AtomicU64,
     shared_hits: AtomicU64,
     coalesced: AtomicU64,
@@ -271,7 +274,7 @@ impl QuoteCache {
     pub fn fresh(&self, key: &QuoteKey) -> Option<Arc<Vec<Rate>>> {
         let entry = self.fresh.as_ref()?.get(key)?;
         if entry.fresh(Instant::now()) {
-            self.counters.hits.fetch_add(1, Ordering::Relaxed);
+            self.counters.hits.increment();
             Some(entry.rates)
         } else {
             None
@@ -326,7 +329,7 @@ impl QuoteCache {
             return self.bypass(load).await;
         };
         if let Some(entry) = self.fresh_entry(fresh, &key) {
-            self.counters.hits.fetch_add(1, Ordering::Relaxed);
+            self.counters.hits.increment();
             return Ok((entry.rates, CacheSource::Hit));
         }
         let loader = loop {
@@ -457,7 +460,7 @@ impl QuoteCache {
     /// The counters so far.
     pub fn stats(&self) -> CacheStats {
         CacheStats {
-            hits: self.counters.hits.load(Ordering::Relaxed),
+            hits: self.counters.hits.get(),
             misses: self.counters.misses.load(Ordering::Relaxed),
             shared_hits: self.counters.shared_hits.load(Ordering::Relaxed),
             coalesced: self.counters.coalesced.load(Ordering::Relaxed),
