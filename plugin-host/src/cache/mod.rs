@@ -14,7 +14,8 @@
 //!   the carrier, and an answer from the carrier is written there too.
 //!
 //! Freshness is judged with tokio's clock, so tests under `tokio::time::pause` control expiry;
-//! an expired entry is dropped when next asked for, or evicted by the bounds like any other.
+//! an expired entry is replaced when its key is next loaded, or evicted by the bounds like any
+//! other.
 
 mod carrier;
 mod in_flight;
@@ -272,13 +273,9 @@ impl QuoteCache {
     /// is none or the cache is off. Cheaper than [`get_or_load`](Self::get_or_load) when the
     /// caller would have to prepare the load first.
     pub fn fresh(&self, key: &QuoteKey) -> Option<Arc<Vec<Rate>>> {
-        let entry = self.fresh.as_ref()?.get(key)?;
-        if entry.fresh(Instant::now()) {
-            self.counters.hits.increment();
-            Some(entry.rates)
-        } else {
-            None
-        }
+        let entry = self.fresh_entry(self.fresh.as_ref()?, key)?;
+        self.counters.hits.increment();
+        Some(entry.rates)
     }
 
     /// The TTL for `carrier`.
@@ -328,9 +325,8 @@ impl QuoteCache {
         let Some(fresh) = &self.fresh else {
             return self.bypass(load).await;
         };
-        if let Some(entry) = self.fresh_entry(fresh, &key) {
-            self.counters.hits.increment();
-            return Ok((entry.rates, CacheSource::Hit));
+        if let Some(rates) = self.fresh(&key) {
+            return Ok((rates, CacheSource::Hit));
         }
         let loader = loop {
             match self.in_flight.join(&key) {
