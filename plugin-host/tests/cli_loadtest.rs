@@ -137,7 +137,11 @@ fn loadtest<'a>(
 
 /// The floor's figures are there, and its ratios are ours over its.
 fn assert_ratios(v: &serde_json::Value) {
-    let floor = &v["floor"];
+    assert_floor_ratios(v, &v["floor"]);
+}
+
+/// `floor`'s figures are there, and its ratios are ours (in `v`) over its.
+fn assert_floor_ratios(v: &serde_json::Value, floor: &serde_json::Value) {
     let f = |v: &serde_json::Value| v.as_f64().unwrap_or_else(|| panic!("a number: {floor}"));
     assert!(f(&floor["quotes_per_s"]) > 0.0, "{floor}");
     assert!(f(&floor["p99_ms"]) > 0.0, "{floor}");
@@ -166,7 +170,12 @@ fn the_http_floor_runs_first_and_its_calls_are_not_counted_as_ours() {
     assert_eq!(v["floor"]["quotes"], 150, "{v}");
     assert_eq!(v["errors"], serde_json::json!({}), "{v}");
     assert_ratios(&v);
-    // The floor sent 150 rate calls to each sandbox as well; the report counts ours only.
+    // Then the same calls with each answer read as JSON: it costs at least the reading.
+    let json = &v["json_floor"];
+    assert_eq!(json["kind"], "http+json", "{v}");
+    assert_eq!(json["quotes"], 150, "{v}");
+    assert_floor_ratios(&v, json);
+    // The floors sent 300 rate calls to each sandbox as well; the report counts ours only.
     for carrier in ["ups", "usps"] {
         assert_eq!(v["upstream_calls"][carrier], 150, "{carrier}: {v}");
     }
@@ -176,6 +185,10 @@ fn the_http_floor_runs_first_and_its_calls_are_not_counted_as_ours() {
 fn the_lookup_floor_warms_every_key_so_both_runs_answer_from_memory() {
     let v = floor_report(&["--quotes", "400", "--distinct", "10"]);
     assert_eq!(v["floor"]["kind"], "lookup", "{v}");
+    assert!(
+        v.get("json_floor").is_none(),
+        "the cache-hit floor reads no answer: {v}"
+    );
     assert_eq!(v["floor"]["quotes"], 400, "{v}");
     assert_ratios(&v);
     assert_eq!(v["cache"]["misses"], 0, "{v}");

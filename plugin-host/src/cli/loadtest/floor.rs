@@ -4,7 +4,11 @@
 //! - Cache off, [`HttpFloor`]: each quote sends the same rate calls to the same sandboxes —
 //!   built once (with a token fetched once), sent with a plain keep-alive `reqwest` client,
 //!   every carrier at once, bodies read and dropped: no zones, packing, rate limits, retries,
-//!   parsing or pricing.
+//!   parsing or pricing. It runs twice: as that (`http`), and with each answer also read as
+//!   JSON by serde_json — every byte scanned and its syntax checked, nothing built
+//!   (`http+json`) — the least that any client using the answers must do. The carriers'
+//!   answers run to tens of kilobytes, so the gap between the two is a large part of the
+//!   first floor's cost, and the second says how much of our cost is reading at all.
 //! - Cache on, [`LookupFloor`]: each quote clones a precomputed answer out of a plain
 //!   `HashMap` — what an ideal cache hit costs in this harness, so the harness's own cost is
 //!   visible.
@@ -32,7 +36,7 @@ use crate::cli::error::CliError;
 /// Which floor ran, and what it measured beside the shipmux run.
 #[derive(Debug, Serialize)]
 pub struct FloorReport {
-    /// `http` (cache off) or `lookup` (cache on).
+    /// `http` or `http+json` (cache off), or `lookup` (cache on).
     pub kind: &'static str,
     pub quotes: u64,
     pub quotes_per_s: f64,
@@ -85,17 +89,19 @@ impl FloorReport {
 
     /// The summary's lines for the floor.
     pub fn summary(&self) -> String {
-        let what = match self.kind {
-            "http" => "the same rate calls, plain HTTP client",
-            _ => "answers cloned out of a HashMap",
+        let (label, what) = match self.kind {
+            "http" => ("floor", "the same rate calls, plain HTTP client"),
+            "http+json" => ("floor+json", "the same, each answer also read as JSON"),
+            _ => ("floor", "answers cloned out of a HashMap"),
         };
+        let vs = format!("vs {label}");
         let cpu = |v: Option<f64>, unit: &str| match v {
             Some(v) => format!("{v:.3}{unit}"),
             None => "n/a".to_string(),
         };
         format!(
-            "floor         {what}: {:.0} quotes/s, cpu {} per quote, p50 {:.3} ms, p99 {:.3} ms\n\
-             vs floor      cpu per quote ×{}, quotes/s ×{:.2}, p99 ×{:.2}\n",
+            "{label:<13} {what}: {:.0} quotes/s, cpu {} per quote, p50 {:.3} ms, p99 {:.3} ms\n\
+             {vs:<13} cpu per quote ×{}, quotes/s ×{:.2}, p99 ×{:.2}\n",
             self.quotes_per_s,
             cpu(self.cpu_ms_per_quote, " ms"),
             self.p50_ms,
@@ -114,10 +120,13 @@ struct Calls {
 }
 
 /// The cache-off floor: the rate calls of every carrier, sent as they are.
+#[derive(Clone)]
 pub struct HttpFloor {
     client: reqwest::Client,
-    carriers: Vec<Calls>,
+    carriers: Arc<[Calls]>,
     origin: shipmux_core::Address,
+    /// Whether each answer is also read as JSON (scanned and checked, nothing built).
+    reads_json: bool,
 }
 
 impl HttpFloor {
@@ -167,9 +176,23 @@ impl HttpFloor {
             .map_err(|e| CliError::failed(format!("cannot build the HTTP client: {e}")))?;
         Ok(HttpFloor {
             client,
-            carriers,
+            carriers: carriers.into(),
             origin: origin.clone(),
+            reads_json: false,
         })
+    }
+
+    /// The same floor, reading each answer as JSON too.
+    pub fn reading_json(&self) -> HttpFloor {
+        HttpFloor {
+            reads_json: true,
+            ..self.clone()
+        }
+    }
+
+    /// `http`, or `http+json` when it reads the answers.
+    pub fn kind(&self) -> &'static str {
+        if self.reads_json { "http+json" } else { "http" }
     }
 }
 
@@ -219,9 +242,13 @@ impl Target for HttpFloor {
                 let response = self.client.execute(request).await.map_err(|e| {
                     Error::new(ErrorKind::Unavailable, format!("{}: {e}", c.carrier))
                 })?;
-                response.bytes().await.map_err(|e| {
+                let body = response.bytes().await.map_err(|e| {
                     Error::new(ErrorKind::Unavailable, format!("{}: {e}", c.carrier))
                 })?;
+                if self.reads_json {
+                    serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+                        .map_err(|e| Error::new(ErrorKind::Parse, format!("{}: {e}", c.carrier)))?;
+                }
                 Ok::<(), Error>(())
             })
         });

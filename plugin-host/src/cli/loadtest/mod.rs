@@ -144,9 +144,9 @@ pub struct LoadtestArgs {
     #[arg(long)]
     pub connect_first: bool,
     /// First run the same load against a floor — with the cache off, the same rate calls to
-    /// the same sandboxes built once and sent by a plain HTTP client; with it on, answers
-    /// cloned out of a `HashMap` (every key is quoted once beforehand) — then the real run,
-    /// and report both with their ratios.
+    /// the same sandboxes built once and sent by a plain HTTP client, then again with each
+    /// answer also read as JSON; with it on, answers cloned out of a `HashMap` (every key is
+    /// quoted once beforehand) — then the real run, and report both with their ratios.
     #[arg(long, conflicts_with_all = ["server", "replicas"])]
     pub floor: bool,
     /// Start all workers at once. By default they start slowly: one, then one more for each
@@ -165,7 +165,7 @@ impl LoadtestArgs {
 /// Runs the load test: sets up the target (sandboxes and the host, or the servers), drives
 /// the quotes, reports.
 pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
-    let mut floor = None;
+    let mut floors = Vec::new();
     let (run, upstream, settings) = if let Some(count) = args.replicas {
         let fleet = Fleet::start(&args, count).await?;
         let run = runner::drive(&args, fleet.servers.clone()).await;
@@ -183,10 +183,9 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
         (run, Some(fleet.finish().await?), settings)
     } else if args.server.is_empty() {
         let mut host = InProcess::start(&args).await?;
-        floor = match args.floor {
-            true => Some(run_floor(&args, &mut host).await?),
-            false => None,
-        };
+        if args.floor {
+            floors = run_floors(&args, &mut host).await?;
+        }
         let host = Arc::new(host);
         let run = runner::drive(&args, host.clone()).await;
         let host = Arc::into_inner(host)
@@ -219,7 +218,13 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
         )
     };
     let mut report = Report::build(args.concurrency, run, upstream, settings);
-    report.floor = floor.map(|(kind, run)| FloorReport::beside(kind, &run, &report));
+    let mut floors = floors
+        .into_iter()
+        .map(|(kind, run)| FloorReport::beside(kind, &run, &report))
+        .collect::<Vec<_>>()
+        .into_iter();
+    report.floor = floors.next();
+    report.json_floor = floors.next();
     print_text(&report.summary())?;
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report)
@@ -248,17 +253,21 @@ pub async fn run(args: LoadtestArgs) -> Result<ExitCode, CliError> {
 /// Most keys `--floor` quotes beforehand with the cache on.
 const FLOOR_MAX_KEYS: u32 = 100_000;
 
-/// Runs the floor of `--floor` against `host`'s sandboxes (see [`floor`]), then has `host`
+/// Runs the floors of `--floor` against `host`'s sandboxes (see [`floor`]), then has `host`
 /// count from there on.
-async fn run_floor(
+async fn run_floors(
     args: &LoadtestArgs,
     host: &mut InProcess,
-) -> Result<(&'static str, runner::Run), CliError> {
+) -> Result<Vec<(&'static str, runner::Run)>, CliError> {
     let origin = args.origin();
     let measured = match args.cache {
         Switch::Off => {
             let floor = HttpFloor::new(&host.protocols, &origin, args.concurrency).await?;
-            ("http", runner::drive(args, Arc::new(floor)).await)
+            let reading = floor.reading_json();
+            vec![
+                (floor.kind(), runner::drive(args, Arc::new(floor)).await),
+                (reading.kind(), runner::drive(args, Arc::new(reading)).await),
+            ]
         }
         Switch::On => {
             if args.distinct > FLOOR_MAX_KEYS {
@@ -268,7 +277,7 @@ async fn run_floor(
                 )));
             }
             let floor = LookupFloor::new(host.host(), &origin, args.distinct).await?;
-            ("lookup", runner::drive(args, Arc::new(floor)).await)
+            vec![("lookup", runner::drive(args, Arc::new(floor)).await)]
         }
     };
     host.start_counting().await?;

@@ -160,6 +160,9 @@ pub struct Report {
     /// `--floor`: the floor measured in the same run, and our ratios to it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub floor: Option<FloorReport>,
+    /// `--floor --cache off`: the same floor reading each answer as JSON, and our ratios to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_floor: Option<FloorReport>,
 }
 
 impl Report {
@@ -222,6 +225,7 @@ impl Report {
             samples: run.samples,
             settings,
             floor: None,
+            json_floor: None,
         }
     }
 
@@ -315,7 +319,7 @@ impl Report {
             }
             None => s.push_str("cache         n/a (see the server's /metrics)\n"),
         }
-        if let Some(floor) = &self.floor {
+        for floor in self.floor.iter().chain(&self.json_floor) {
             s.push_str(&floor.summary());
         }
         if self.cancelled_at_end > 0 {
