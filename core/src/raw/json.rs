@@ -40,6 +40,42 @@ pub use serde as __serde;
 /// key whose value is the number's text. `serde_json::Value` and rust_decimal use it too.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
+/// serde_json's name for a value handed over as its JSON text (feature `raw_value`): asked
+/// for a newtype of this name, its deserializer skips the value and passes its text as a
+/// one-entry map under this key — a number's token exactly as written and borrowed from the
+/// body, without the `String` that [`NUMBER_TOKEN`] costs. Other deserializers see a plain
+/// newtype (`visit_newtype_struct`) or forward it to `deserialize_any`; the scalar readers
+/// take all three.
+const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// The first key of a map handed to a scalar reader: a raw value, a number token, or a key
+/// of a real object.
+enum FirstKey<'de> {
+    Raw,
+    Number,
+    Object(Option<Cow<'de, str>>),
+}
+
+impl<'de> FirstKey<'de> {
+    fn read<A: MapAccess<'de>>(map: &mut A) -> std::result::Result<Self, A::Error> {
+        Ok(match map.next_key::<Str<'de>>()? {
+            Some(Str(key)) if key == RAW_TOKEN => FirstKey::Raw,
+            Some(Str(key)) if key == NUMBER_TOKEN => FirstKey::Number,
+            key => FirstKey::Object(key.map(|Str(k)| k)),
+        })
+    }
+}
+
+/// A JSON text's string (with its quotes): its contents, borrowed when it has no escapes.
+fn raw_string<'t, E: de::Error>(text: &'t str) -> std::result::Result<Cow<'t, str>, E> {
+    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) if !inner.contains('\\') => Ok(Cow::Borrowed(inner)),
+        _ => serde_json::from_str::<String>(text)
+            .map(Cow::Owned)
+            .map_err(E::custom),
+    }
+}
+
 /// A string from the input, borrowed unless it had escapes.
 struct Str<'de>(Cow<'de, str>);
 
@@ -296,32 +332,80 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         Ok(Scalar::Other(Some(Value::Array(items))))
     }
 
-    /// An object, or a number token (see [`NUMBER_TOKEN`]).
+    /// A raw value (see [`RAW_TOKEN`]), a number token (see [`NUMBER_TOKEN`]), or an object.
     fn visit_map<A: MapAccess<'de>>(
         self,
         mut map: A,
     ) -> std::result::Result<Scalar<'de>, A::Error> {
-        let mut object = serde_json::Map::new();
-        let mut first = true;
-        while let Some(Str(key)) = map.next_key::<Str<'de>>()? {
-            if first && key == NUMBER_TOKEN {
+        let mut key = match FirstKey::read(&mut map)? {
+            FirstKey::Raw => {
+                let Str(raw) = map.next_value::<Str<'de>>()?;
+                return Scalar::of_raw(raw, self.keep);
+            }
+            FirstKey::Number => {
                 let Str(text) = map.next_value::<Str<'de>>()?;
                 return Ok(Scalar::Number(text));
             }
-            first = false;
+            FirstKey::Object(key) => key,
+        };
+        let mut object = serde_json::Map::new();
+        while let Some(k) = key {
             if self.keep {
-                object.insert(key.into_owned(), map.next_value::<Value>()?);
+                object.insert(k.into_owned(), map.next_value::<Value>()?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
+            key = map.next_key::<Str<'de>>()?.map(|Str(k)| k);
         }
         Ok(Scalar::Other(self.keep.then_some(Value::Object(object))))
+    }
+
+    /// A deserializer other than serde_json's, asked for a raw value: the value itself.
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Scalar<'de>, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
 impl<'de> Scalar<'de> {
     fn read<D: Deserializer<'de>>(d: D, keep: bool) -> std::result::Result<Self, D::Error> {
-        d.deserialize_any(ScalarVisitor { keep })
+        d.deserialize_newtype_struct(RAW_TOKEN, ScalarVisitor { keep })
+    }
+
+    /// The scalar of a raw value (see [`RAW_TOKEN`]): `raw` is one whole JSON value.
+    fn of_raw<E: de::Error>(raw: Cow<'de, str>, keep: bool) -> std::result::Result<Self, E> {
+        match raw {
+            Cow::Borrowed(text) => Scalar::of_text(text, keep),
+            Cow::Owned(text) => Scalar::of_text(&text, keep).map(Scalar::into_owned),
+        }
+    }
+
+    fn of_text<E: de::Error>(text: &'de str, keep: bool) -> std::result::Result<Self, E> {
+        let text = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        Ok(match text.as_bytes().first() {
+            Some(b'"') => Scalar::String(raw_string(text)?),
+            Some(b'n') => Scalar::Null,
+            Some(b't') => Scalar::Bool(true),
+            Some(b'f') => Scalar::Bool(false),
+            Some(b'[' | b'{') => Scalar::Other(match keep {
+                true => Some(serde_json::from_str(text).map_err(E::custom)?),
+                false => None,
+            }),
+            _ => Scalar::Number(Cow::Borrowed(text)),
+        })
+    }
+
+    fn into_owned(self) -> Scalar<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        match self {
+            Scalar::Null => Scalar::Null,
+            Scalar::Bool(b) => Scalar::Bool(b),
+            Scalar::Number(n) => Scalar::Number(own(n)),
+            Scalar::String(s) => Scalar::String(own(s)),
+            Scalar::Other(v) => Scalar::Other(v),
+        }
     }
 }
 
@@ -607,7 +691,7 @@ pub struct Dec(pub Decimal);
 
 impl<'de> Deserialize<'de> for Dec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_any(DecVisitor).map(Dec)
+        d.deserialize_newtype_struct(RAW_TOKEN, DecVisitor).map(Dec)
     }
 }
 
@@ -631,13 +715,38 @@ impl<'de> Visitor<'de> for DecVisitor {
         f.write_str("a decimal number")
     }
 
-    /// A number arrives as a one-entry map holding its token (see [`NUMBER_TOKEN`]).
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Decimal, A::Error> {
-        let number =
-            serde_json::Number::deserialize(MapAccessDeserializer::new(map)).map_err(|_| {
-                <A::Error as de::Error>::custom("expected a decimal number, got an object")
-            })?;
-        Self::parse(number.as_str(), || number.to_string())
+    /// From serde_json the value arrives as a one-entry map holding its JSON text (see
+    /// [`RAW_TOKEN`]); elsewhere a number may arrive as its token (see [`NUMBER_TOKEN`]).
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Decimal, A::Error> {
+        let raw = match FirstKey::read(&mut map)? {
+            FirstKey::Raw => true,
+            FirstKey::Number => false,
+            FirstKey::Object(_) => {
+                return Err(de::Error::custom(
+                    "expected a decimal number, got an object",
+                ));
+            }
+        };
+        let Str(text) = map.next_value::<Str<'de>>()?;
+        match text.as_bytes().first() {
+            _ if !raw => Self::parse(&text, || text.to_string()),
+            Some(b'"') => self.visit_str(&raw_string::<A::Error>(&text)?),
+            Some(b'n') => self.visit_unit(),
+            Some(b't' | b'f') => self.visit_bool(text.starts_with('t')),
+            Some(b'[') => Err(de::Error::custom("expected a decimal number, got an array")),
+            Some(b'{') => Err(de::Error::custom(
+                "expected a decimal number, got an object",
+            )),
+            _ => Self::parse(&text, || text.to_string()),
+        }
+    }
+
+    /// A deserializer other than serde_json's, asked for a raw value: the value itself.
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Decimal, D::Error> {
+        d.deserialize_any(self)
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Decimal, E> {
