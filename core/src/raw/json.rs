@@ -864,12 +864,8 @@ pub fn from_body<'de, T: Deserialize<'de>>(body: &'de [u8]) -> serde_json::Resul
 /// Whether a JSON text has a `\uD800`–`\uDFFF` escape, the one escape a skipped string is
 /// not checked for.
 fn has_surrogate_escape(bytes: &[u8]) -> bool {
-    // Most bodies have no escape at all: one memchr pass says so.
-    if !bytes.contains(&b'\\') {
-        return false;
-    }
     let mut i = 0;
-    while let Some(at) = bytes[i..].iter().position(|&b| b == b'\\') {
+    while let Some(at) = memchr::memchr(b'\\', &bytes[i..]) {
         let j = i + at;
         if bytes.get(j + 1) == Some(&b'u')
             && matches!(bytes.get(j + 2), Some(b'd' | b'D'))

@@ -13,12 +13,32 @@ pub fn yyyymmdd(s: &str) -> Option<NaiveDate> {
     if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+    date_of_digits(&s[..4], &s[4..6], &s[6..])
 }
 
 /// A `YYYY-MM-DD` date, the whole text; anything else is `None`.
 pub fn ymd(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // Carriers write the ten characters; chrono's format reader (which parses its format
+    // string on every call, and also takes one-digit months and days) is the fallback.
+    match s.as_bytes() {
+        [y @ .., b'-', _, _, b'-', _, _] if y.len() == 4 => {
+            date_of_digits(&s[..4], &s[5..7], &s[8..])
+                .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        }
+        _ => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+    }
+}
+
+/// The date of a year, month and day each written in ASCII digits; `None` for other text or
+/// a day the calendar does not have.
+fn date_of_digits(year: &str, month: &str, day: &str) -> Option<NaiveDate> {
+    let number = |t: &str| {
+        t.bytes().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let year = i32::try_from(number(year)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(month)?, number(day)?)
 }
 
 /// The date part of a date or a date-time, as written, with no time-zone conversion
@@ -116,6 +136,24 @@ pub fn event_time(timestamp: &str, offset: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_as_chrono_reads_them() {
+        for text in [
+            "2026-11-26", "2026-02-29", "2028-02-29", "2026-13-01", "2026-00-10", "0000-01-01",
+            "2026-1-05", "2026-01-5", "2026/01/05", "20a6-01-05", "2026-01-0x", " 2026-01-05",
+            "2026-01-05 ", "+2026-01-05", "-2026-01-05", "2026-01-05T00:00:00", "", "2026-é1-05",
+        ] {
+            let chrono = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            assert_eq!(ymd(text), chrono, "{text:?}");
+        }
+        for text in ["20261126", "20260229", "20281231", "20261301", " 20260105 "] {
+            let chrono = NaiveDate::parse_from_str(text.trim(), "%Y%m%d").ok();
+            assert_eq!(yyyymmdd(text), chrono, "{text:?}");
+        }
+        // Exactly eight digits, where chrono would also take seven.
+        assert_eq!(yyyymmdd("2026015"), None);
+    }
 
     #[test]
     fn times_keep_the_carriers_offset_or_none() {

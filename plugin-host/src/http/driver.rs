@@ -46,8 +46,14 @@ impl Default for DriverOptions {
     }
 }
 
+/// How many parsed URLs a driver keeps: carriers send to a handful of URLs over and over.
+const PARSED_URLS: usize = 256;
+
 struct Inner {
     client: reqwest::Client,
+    /// URLs already parsed, by their text (parsing one costs more than the rest of building
+    /// the request).
+    urls: quick_cache::sync::Cache<String, reqwest::Url>,
     options: DriverOptions,
     tokens: TokenCache,
     stats: Arc<UpstreamStats>,
@@ -89,6 +95,7 @@ impl HttpDriver {
         Ok(HttpDriver {
             inner: Arc::new(Inner {
                 client,
+                urls: quick_cache::sync::Cache::new(PARSED_URLS),
                 options,
                 tokens: TokenCache::default(),
                 stats: Arc::default(),
@@ -147,16 +154,7 @@ impl HttpDriver {
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let url = reqwest::Url::parse(&request.url).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                format!(
-                    "the protocol built an invalid URL {}: {e}",
-                    redact_url(&request.url)
-                ),
-            )
-            .retryable(false)
-        })?;
+        let url = self.url(&request.url)?;
         let mut builder = self.inner.client.request(method, url);
         for (name, value) in &request.headers {
             let name = reqwest::header::HeaderName::from_bytes(name.as_bytes());
@@ -238,6 +236,27 @@ impl HttpDriver {
             headers,
             body,
         })
+    }
+}
+
+impl HttpDriver {
+    /// `text` parsed as a URL, kept for the next request to it.
+    fn url(&self, text: &str) -> Result<reqwest::Url> {
+        if let Some(url) = self.inner.urls.get(text) {
+            return Ok(url);
+        }
+        let url = reqwest::Url::parse(text).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!(
+                    "the protocol built an invalid URL {}: {e}",
+                    redact_url(text)
+                ),
+            )
+            .retryable(false)
+        })?;
+        self.inner.urls.insert(text.to_string(), url.clone());
+        Ok(url)
     }
 }
 
