@@ -97,6 +97,14 @@ fn rate_path(c: &mut Criterion) {
     group.bench_function("parse_rate", |b| {
         b.iter(|| ups.parse_rate(&request, &exchange).expect("parses"))
     });
+    // The least any reader of this answer does: serde_json scanning it, building nothing
+    // (parse_rate ÷ scan_answer is what our reading costs over that).
+    group.bench_function("scan_answer", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&exchange.responses[0].body)
+                .expect("JSON")
+        })
+    });
     let path = built[0].url.rsplit('/').collect::<Vec<_>>();
     let (option, version) = (path[0].to_string(), path[1].to_string());
     let body = built[0].body.clone();

@@ -133,6 +133,14 @@ fn bench_rate(c: &mut Criterion) {
                 .expect("parsed")
         })
     });
+    // The least any reader of this answer does: serde_json scanning it, building nothing
+    // (parse_rate ÷ scan_answer is what our reading costs over that).
+    group.bench_function("scan_answer", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&exchange.responses[0].body)
+                .expect("JSON")
+        })
+    });
     if process_cpu().is_some() {
         group.bench_function("sandbox_rate_cpu", |b| {
             b.iter_custom(|iters| {

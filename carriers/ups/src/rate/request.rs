@@ -269,7 +269,10 @@ pub fn transaction_id(bytes: &[u8]) -> String {
         (0xcbf2_9ce4_8422_2325_u64, 0x8422_2325_cbf2_9ce4_u64),
         |(a, b), byte| {
             let byte = u64::from(*byte);
-            ((a ^ byte).wrapping_mul(PRIME), (b ^ byte).wrapping_mul(PRIME))
+            (
+                (a ^ byte).wrapping_mul(PRIME),
+                (b ^ byte).wrapping_mul(PRIME),
+            )
         },
     );
     format!("{a:016x}{b:016x}")
