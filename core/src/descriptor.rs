@@ -18,6 +18,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
 use serde::{Deserialize, Serialize};
 
 use crate::checkout::DimWeightRule;
@@ -266,9 +267,13 @@ impl CarrierDescriptor {
     }
 }
 
-/// The carriers installed as known to this process (see [`install`]).
-static KNOWN: std::sync::RwLock<Vec<&'static CarrierDescriptor>> =
-    std::sync::RwLock::new(Vec::new());
+/// The carriers installed as known to this process (see [`install`]): a list replaced whole
+/// on each install, read without a lock (the checkout's hot path reads it on both cores, and
+/// a lock's reader count would be one more cache line they both write).
+static KNOWN: ArcSwapOption<Vec<&'static CarrierDescriptor>> = ArcSwapOption::const_empty();
+
+/// Held while a new list is made, so that two installs at once both land.
+static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Makes `descriptors` known to this process, after those already known (a descriptor with an
 /// id already known is skipped). Functions that cannot be handed a list of carriers — reading
@@ -276,24 +281,33 @@ static KNOWN: std::sync::RwLock<Vec<&'static CarrierDescriptor>> =
 /// the known ones. The host installs its built-in carriers when it builds a host or loads a
 /// config; a program that reads orders without a host installs the carriers it wants.
 pub fn install(descriptors: &[&'static CarrierDescriptor]) {
-    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    let _one_at_a_time = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut known = known();
+    let before = known.len();
     for d in descriptors {
         if !known.iter().any(|k| k.id == d.id) {
             known.push(d);
         }
     }
+    if known.len() > before {
+        KNOWN.store(Some(Arc::new(known)));
+    }
 }
 
 /// The carriers known to this process, in the order they were installed.
 pub fn known() -> Vec<&'static CarrierDescriptor> {
-    KNOWN.read().unwrap_or_else(|e| e.into_inner()).clone()
+    KNOWN.load().as_deref().cloned().unwrap_or_default()
 }
 
 /// The descriptor of `id` among the carriers known to this process (no list is copied: the
 /// checkout's hot path asks this for every real-time method).
 pub fn find_known(id: &str) -> Option<&'static CarrierDescriptor> {
-    let known = KNOWN.read().unwrap_or_else(|e| e.into_inner());
-    known.iter().copied().find(|d| d.id == id)
+    KNOWN
+        .load()
+        .as_deref()?
+        .iter()
+        .copied()
+        .find(|d| d.id == id)
 }
 
 /// The descriptor of `id` among `descriptors`.

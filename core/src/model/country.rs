@@ -39,18 +39,40 @@ pub fn uses_postal_codes(code: &str) -> bool {
 /// Checks a postal code's shape for the countries whose format we know. Partial postcodes
 /// (UK and Canada: the first three characters, as digital wallets send them) are accepted.
 pub fn postal_code_shape_ok(country: &str, postal_code: &str) -> bool {
-    let p: String = postal_code
+    // Postcodes are short and ASCII: normalized on the stack (this runs for every address of
+    // every quote); anything else takes the long way, with the same result.
+    let mut buffer = [0u8; 32];
+    let mut len = 0;
+    for byte in postal_code.bytes() {
+        if !byte.is_ascii() || len == buffer.len() {
+            return shape_ok(country, normalized(postal_code).as_bytes());
+        }
+        if !char::from(byte).is_whitespace() {
+            buffer[len] = byte.to_ascii_uppercase();
+            len += 1;
+        }
+    }
+    shape_ok(country, &buffer[..len])
+}
+
+/// A postcode without whitespace, ASCII letters in upper case.
+fn normalized(postal_code: &str) -> String {
+    postal_code
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
-        .to_ascii_uppercase();
-    let b = p.as_bytes();
+        .to_ascii_uppercase()
+}
+
+/// [`postal_code_shape_ok`] of a postcode already [`normalized`].
+fn shape_ok(country: &str, b: &[u8]) -> bool {
     let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
     let alpha = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphabetic());
     match country {
         "US" | "PR" | "VI" | "GU" | "AS" | "MP" => {
-            let digits = p.replace('-', "");
-            (digits.len() == 5 || digits.len() == 9) && digits.bytes().all(|c| c.is_ascii_digit())
+            let digits = b.iter().filter(|&&c| c != b'-');
+            let count = digits.clone().count();
+            (count == 5 || count == 9) && digits.into_iter().all(|c| c.is_ascii_digit())
         }
         "CA" => {
             (b.len() == 3 || b.len() == 6)
@@ -60,19 +82,95 @@ pub fn postal_code_shape_ok(country: &str, postal_code: &str) -> bool {
                 && (b.len() == 3 || (digit(3) && alpha(4) && digit(5)))
         }
         "GB" => {
-            (2..=7).contains(&b.len()) && alpha(0) && p.bytes().all(|c| c.is_ascii_alphanumeric())
+            (2..=7).contains(&b.len()) && alpha(0) && b.iter().all(|c| c.is_ascii_alphanumeric())
         }
-        "DE" | "FR" | "IT" | "ES" | "MX" => b.len() == 5 && p.bytes().all(|c| c.is_ascii_digit()),
+        "DE" | "FR" | "IT" | "ES" | "MX" => b.len() == 5 && b.iter().all(|c| c.is_ascii_digit()),
         "AU" | "AT" | "BE" | "CH" | "DK" | "NO" | "NZ" | "ZA" => {
-            b.len() == 4 && p.bytes().all(|c| c.is_ascii_digit())
+            b.len() == 4 && b.iter().all(|c| c.is_ascii_digit())
         }
-        _ => p.len() <= 12 && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'),
+        _ => b.len() <= 12 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-'),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The check as it was written first, allocating: the stack path must agree with it.
+    fn shape_ok_by_strings(country: &str, postal_code: &str) -> bool {
+        let p = normalized(postal_code);
+        let b = p.as_bytes();
+        let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
+        let alpha = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphabetic());
+        match country {
+            "US" | "PR" | "VI" | "GU" | "AS" | "MP" => {
+                let digits = p.replace('-', "");
+                (digits.len() == 5 || digits.len() == 9)
+                    && digits.bytes().all(|c| c.is_ascii_digit())
+            }
+            "CA" => {
+                (b.len() == 3 || b.len() == 6)
+                    && alpha(0)
+                    && digit(1)
+                    && alpha(2)
+                    && (b.len() == 3 || (digit(3) && alpha(4) && digit(5)))
+            }
+            "GB" => {
+                (2..=7).contains(&b.len())
+                    && alpha(0)
+                    && p.bytes().all(|c| c.is_ascii_alphanumeric())
+            }
+            "DE" | "FR" | "IT" | "ES" | "MX" => {
+                b.len() == 5 && p.bytes().all(|c| c.is_ascii_digit())
+            }
+            "AU" | "AT" | "BE" | "CH" | "DK" | "NO" | "NZ" | "ZA" => {
+                b.len() == 4 && p.bytes().all(|c| c.is_ascii_digit())
+            }
+            _ => p.len() <= 12 && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'),
+        }
+    }
+
+    #[test]
+    fn postcode_shapes_agree_with_the_allocating_check() {
+        let codes = [
+            "90210",
+            "90210-1234",
+            " 9021 0 ",
+            "902101234",
+            "1-2-3-4-5-6-7-8-9",
+            "9021",
+            "k1a 0b1",
+            "K1A",
+            "K1A0B1X",
+            "sw1a 1aa",
+            "SW1A\u{a0}1AA",
+            "SW1A\u{3000}1AA",
+            "EC1A\t1BB",
+            "10115",
+            "1011",
+            "2000",
+            "ÄB12",
+            "é",
+            "",
+            "   ",
+            "\u{b}90210",
+            "ABCDEFGHIJKLM",
+            "ABCDEFGHIJKL",
+            "A-1",
+            "123456789012345678901234567890123",
+            "1234567890123456789012345678901-",
+            "90210\u{85}",
+        ];
+        for country in ["US", "PR", "CA", "GB", "DE", "AU", "JP", "BR"] {
+            for code in codes {
+                assert_eq!(
+                    postal_code_shape_ok(country, code),
+                    shape_ok_by_strings(country, code),
+                    "{country} {code:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn code_lists_are_sorted_and_evenly_spaced() {
