@@ -143,6 +143,25 @@ impl HttpDriver {
         }
     }
 
+    /// `text` parsed as a URL, kept for the next request to it.
+    fn url(&self, text: &str) -> Result<reqwest::Url> {
+        if let Some(url) = self.inner.urls.get(text) {
+            return Ok(url);
+        }
+        let url = reqwest::Url::parse(text).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!(
+                    "the protocol built an invalid URL {}: {e}",
+                    redact_url(text)
+                ),
+            )
+            .retryable(false)
+        })?;
+        self.inner.urls.insert(text.to_string(), url.clone());
+        Ok(url)
+    }
+
     async fn send_inner(
         &self,
         request: &HttpRequest,
@@ -236,27 +255,6 @@ impl HttpDriver {
             headers,
             body,
         })
-    }
-}
-
-impl HttpDriver {
-    /// `text` parsed as a URL, kept for the next request to it.
-    fn url(&self, text: &str) -> Result<reqwest::Url> {
-        if let Some(url) = self.inner.urls.get(text) {
-            return Ok(url);
-        }
-        let url = reqwest::Url::parse(text).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                format!(
-                    "the protocol built an invalid URL {}: {e}",
-                    redact_url(text)
-                ),
-            )
-            .retryable(false)
-        })?;
-        self.inner.urls.insert(text.to_string(), url.clone());
-        Ok(url)
     }
 }
 
